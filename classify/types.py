@@ -1,0 +1,86 @@
+"""Decisions made by classify, as data. ``reasons`` records why (regulation 2.2, 2.3, 3.1, 5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("complaint", "claim", "appeal", "suggestion")
+DOCUMENTS = ("claim_form", "defect_photos", "label_photos")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who the appeal comes from (2.2). ``type``: individual, legal_entity or unknown."""
+
+    type: str = "unknown"
+    last_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    organization: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    postal_address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def display_name(self) -> str | None:
+        """A human name for logs-free display: organisation, or 'Фамилия Имя Отчество'."""
+        if self.organization:
+            return self.organization
+        parts = [p for p in (self.last_name, self.first_name, self.middle_name) if p]
+        return " ".join(parts) or None
+
+
+@dataclass(frozen=True)
+class DepartmentRule:
+    """One department's routing: keywords or lemmas that point to it, and who answers it."""
+
+    key: str
+    title: str
+    assignee: str
+    keywords: tuple[str, ...] = ()
+    # region -> assignee, for departments whose assignee depends on the region (EGAIS)
+    regional_assignees: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RegionRule:
+    key: str
+    # words that name the region in addresses and text, and phone landline codes
+    markers: tuple[str, ...] = ()
+    phone_codes: tuple[str, ...] = ()
+    postal_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassifyRules:
+    """Everything classify needs from the config, passed in (house style 7)."""
+
+    departments: tuple[DepartmentRule, ...]
+    default_department: str = "sales"
+    regions: tuple[RegionRule, ...] = ()
+    # our own addresses/domains: mail from them is staff (forwards), never the applicant
+    own_domains: tuple[str, ...] = ()
+    # robot senders of the web form: the applicant is in the form's fields
+    webform_senders: tuple[str, ...] = ()
+    # the company's own names and phones (E.164): never the applicant's
+    own_names: tuple[str, ...] = ()
+    own_phones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The whole decision on one mail; stored with the appeal, reasons included."""
+
+    automated: bool
+    kind: str | None = None
+    applicant: Applicant = field(default_factory=Applicant)
+    anonymous: bool = False
+    anonymous_reasons: tuple[str, ...] = ()
+    department: str | None = None
+    region: str | None = None
+    assignee: str | None = None
+    quality_claim: bool = False
+    missing_documents: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()

@@ -1,0 +1,251 @@
+"""Load and validate config.yaml once, into typed sections (house style 7).
+
+Unknown key, wrong type or missing value raise ConfigError with one line naming the key.
+Passwords never sit in the file: ``password_env`` names the environment variable. Relative
+paths (storage, SQLite file, templates) are taken relative to the config file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from classify.types import ClassifyRules, DepartmentRule, RegionRule
+from complaintdesk.errors import ConfigError
+
+ENV_CONFIG = "COMPLAINTDESK_CONFIG"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ServerSettings(_Section):
+    host: str
+    port: int = Field(ge=1, le=65535)
+    security: Literal["ssl", "starttls", "plain"] = "ssl"
+    verify_tls: bool = True
+    ca_file: Path | None = None
+    username: str | None = None
+    password_env: str | None = None
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+    def password(self, section: str) -> str | None:
+        """The password from the environment; ConfigError naming the key when it is unset."""
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(
+                f"{section}.password_env: environment variable {self.password_env} is not set"
+            )
+        return value
+
+
+class ImapSettings(_ServerSettings):
+    port: int = Field(default=993, ge=1, le=65535)
+    username: str
+    folder: str = "INBOX"
+    done_keyword: str = "$Complaintdesk"
+    done_folder: str | None = None
+    quarantine_folder: str | None = None
+    batch_size: int = Field(default=200, ge=1, le=5000)
+    name: str = "pretenzii"
+
+
+class SmtpSettings(_ServerSettings):
+    port: int = Field(default=465, ge=1, le=65535)
+    sender: str
+    max_attempts: int = Field(default=20, ge=1)
+    retry_base_seconds: float = Field(default=60.0, gt=0)
+    retry_max_seconds: float = Field(default=3600.0, gt=0)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/complaintdesk.sqlite3"
+
+
+class StorageSettings(_Section):
+    path: Path = Path("var")
+    max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=0)
+
+
+class DirectorSettings(_Section):
+    name: str
+    title: str = "Директор"
+
+
+class OrganisationSettings(_Section):
+    name: str
+    branch: str
+    director: DirectorSettings
+    phone: str | None = None
+    website: str | None = None
+    own_domains: list[str] = []
+    webform_senders: list[str] = []
+    own_names: list[str] = []
+    own_phones: list[str] = []
+    timezone: str = "Europe/Moscow"
+
+
+class JournalSettings(_Section):
+    number_format: str = "{seq}/{year}"
+    deadline_days: int = Field(default=10, ge=1, le=365)
+
+    @field_validator("number_format")
+    @classmethod
+    def _has_seq(cls, value: str) -> str:
+        try:
+            value.format(seq=1, year=2026, yy="26")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{seq}}, {{year}} and {{yy}} may be used ({exc})") from exc
+        if "{seq" not in value:
+            raise ValueError("must contain {seq}")
+        return value
+
+
+class DaemonSettings(_Section):
+    poll_interval_seconds: float = Field(default=60.0, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class TemplateSettings(_Section):
+    path: Path = Path("templates")
+
+
+class DepartmentSettings(_Section):
+    key: str
+    title: str
+    assignee: str
+    phone: str | None = None
+    email: str | None = None
+    keywords: list[str] = []
+    regional_assignees: dict[str, str] = {}
+
+
+class RegionSettings(_Section):
+    key: str
+    title: str
+    markers: list[str] = []
+    phone_codes: list[str] = []
+    postal_prefixes: list[str] = []
+
+
+class Config(_Section):
+    mailbox: ImapSettings
+    smtp: SmtpSettings
+    database: DatabaseSettings = DatabaseSettings()
+    storage: StorageSettings = StorageSettings()
+    organisation: OrganisationSettings
+    journal: JournalSettings = JournalSettings()
+    daemon: DaemonSettings = DaemonSettings()
+    templates: TemplateSettings = TemplateSettings()
+    default_department: str = "sales"
+    departments: list[DepartmentSettings]
+    regions: list[RegionSettings] = []
+
+    def classify_rules(self) -> ClassifyRules:
+        """The routing and identity rules classify needs, as plain frozen data."""
+        return ClassifyRules(
+            departments=tuple(
+                DepartmentRule(
+                    key=d.key,
+                    title=d.title,
+                    assignee=d.assignee,
+                    keywords=tuple(d.keywords),
+                    regional_assignees=tuple(d.regional_assignees.items()),
+                )
+                for d in self.departments
+            ),
+            default_department=self.default_department,
+            regions=tuple(
+                RegionRule(r.key, tuple(r.markers), tuple(r.phone_codes), tuple(r.postal_prefixes))
+                for r in self.regions
+            ),
+            own_domains=tuple(d.lower() for d in self.organisation.own_domains),
+            webform_senders=tuple(s.lower() for s in self.organisation.webform_senders),
+            own_names=(self.organisation.name, *self.organisation.own_names),
+            own_phones=tuple(
+                p for p in (self.organisation.phone, *self.organisation.own_phones,
+                            *(d.phone for d in self.departments)) if p
+            ),
+        )
+
+    def department(self, key: str | None) -> DepartmentSettings | None:
+        return next((d for d in self.departments if d.key == key), None)
+
+
+def default_config_path() -> Path:
+    """COMPLAINTDESK_CONFIG, else ./config.yaml."""
+    return Path(os.environ.get(ENV_CONFIG) or "config.yaml")
+
+
+def load_config(path: Path) -> Config:
+    """Read, validate and resolve one config file. Raises ConfigError naming the key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where} not valid YAML") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_first_error(exc)}") from None
+    _check_references(config, path)
+    return _resolve_paths(config, path.resolve().parent)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        return f"{key}: unknown key"
+    if err["type"] == "missing":
+        return f"{key}: missing value"
+    return f"{key}: {err['msg']}"
+
+
+def _check_references(config: Config, path: Path) -> None:
+    keys = [d.key for d in config.departments]
+    if len(set(keys)) != len(keys):
+        raise ConfigError(f"{path}: departments: duplicate key")
+    if config.default_department not in keys:
+        raise ConfigError(f"{path}: default_department: no department {config.default_department!r}")
+    regions = {r.key for r in config.regions}
+    for dept in config.departments:
+        for region in dept.regional_assignees:
+            if region not in regions:
+                raise ConfigError(
+                    f"{path}: departments.{dept.key}.regional_assignees.{region}: unknown region"
+                )
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    def absolute(p: Path | None) -> Path | None:
+        return p if p is None or p.is_absolute() else base / p
+
+    url = config.database.url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rel = url[len("sqlite:///"):]
+        if rel and rel != ":memory:":
+            url = f"sqlite:///{base / rel}"
+    return config.model_copy(
+        update={
+            "database": DatabaseSettings(url=url),
+            "storage": config.storage.model_copy(update={"path": absolute(config.storage.path)}),
+            "templates": TemplateSettings(path=absolute(config.templates.path)),  # type: ignore[arg-type]
+            "mailbox": config.mailbox.model_copy(update={"ca_file": absolute(config.mailbox.ca_file)}),
+            "smtp": config.smtp.model_copy(update={"ca_file": absolute(config.smtp.ca_file)}),
+        }
+    )

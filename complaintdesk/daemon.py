@@ -1,0 +1,81 @@
+"""The daemon loop: poll the mailbox and send the outbox every N seconds (schedule), stop
+cleanly between mails on SIGTERM/SIGINT, and survive server outages with one log line each."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from types import FrameType
+
+import schedule
+
+from complaintdesk.errors import DaemonError
+from complaintdesk.flow import Deps
+from complaintdesk.poll import poll_mailbox, send_outbox
+from ingest.imap import ImapMailbox
+
+log = logging.getLogger(__name__)
+
+
+class Daemon:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.stop = threading.Event()
+        self._failures = 0
+        self._last_error: str | None = None
+        self._retry_at = 0.0
+
+    def install_signal_handlers(self) -> None:
+        def _handler(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %s received; stopping after the current mail", signum)
+            self.stop.set()
+
+        signal.signal(signal.SIGTERM, _handler)
+        signal.signal(signal.SIGINT, _handler)
+
+    def cycle(self) -> None:
+        """One poll and one sending round; errors are logged once per kind, never raised.
+        After a failure the next cycles are skipped for an exponentially growing pause."""
+        if self.stop.is_set() or time.monotonic() < self._retry_at:
+            return
+        try:
+            self._poll()
+            self._send()
+        except DaemonError as exc:
+            self._failures += 1
+            pause = min(self.deps.config.daemon.poll_interval_seconds * 2 ** min(self._failures, 6),
+                        900.0)
+            self._retry_at = time.monotonic() + pause
+            if str(exc) != self._last_error:
+                log.error("%s (retrying in %.0fs)", exc, pause)
+            self._last_error = str(exc)
+            return
+        if self._failures:
+            log.info("recovered after %s failed cycles", self._failures)
+        self._failures, self._last_error = 0, None
+
+    def _poll(self) -> None:
+        settings = self.deps.config.mailbox
+        with ImapMailbox(settings, settings.password("mailbox")) as client:
+            summary = poll_mailbox(client, self.deps, should_stop=self.stop.is_set)
+        if summary.fetched:
+            log.info("poll: %s", summary.line())
+
+    def _send(self) -> None:
+        report = send_outbox(self.deps)
+        if report.error:
+            raise DaemonError(f"outbox: {report.error}")
+
+    def run_forever(self) -> None:
+        interval = self.deps.config.daemon.poll_interval_seconds
+        log.info("complaintdesk daemon started; polling every %ss", interval)
+        scheduler = schedule.Scheduler()
+        scheduler.every(interval).seconds.do(self.cycle)
+        self.cycle()
+        while not self.stop.is_set():
+            scheduler.run_pending()
+            idle = scheduler.idle_seconds
+            self.stop.wait(min(1.0, max(0.05, idle if idle is not None else 1.0)))
+        log.info("complaintdesk daemon stopped")

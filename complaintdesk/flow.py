@@ -1,0 +1,229 @@
+"""The flow: the one place that puts the steps in order (house style 1).
+
+    parse → classify → store raw + attachments → one transaction:
+        thread into an appeal | register appeal + queue acknowledgement | set aside
+    → mark done on the server (after the commit) ... and, separately, send the outbox.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+
+from jinja2 import Environment
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from classify import classify_message
+from classify.types import Classification, ClassifyRules
+from complaintdesk.config import Config
+from complaintdesk.errors import ParseError
+from complaintdesk.timeutil import as_utc, due_at
+from ingest import storage
+from ingest.attachments import OVERSIZE, attachment_flags
+from ingest.parse import parse_message
+from ingest.types import ParsedMessage, RawMessage
+from journal import register
+from journal.models import (
+    OUTCOME_REGISTERED,
+    OUTCOME_SET_ASIDE,
+    OUTCOME_THREADED,
+    Appeal,
+    Attachment,
+    InboundMessage,
+)
+from replies import outbox
+from replies.acknowledge import AckContext, render_acknowledgement
+from replies.message import build_mime
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(str, Enum):
+    REGISTERED = OUTCOME_REGISTERED
+    THREADED = OUTCOME_THREADED
+    SET_ASIDE = OUTCOME_SET_ASIDE
+    DUPLICATE = "duplicate"  # the same bytes were processed before (e.g. UIDVALIDITY changed)
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    number: str | None = None
+    reason: str | None = None
+    ack_queued: bool = False
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Everything the flow needs, passed in (no global config)."""
+
+    config: Config
+    engine: Engine
+    env: Environment
+    rules: ClassifyRules
+    now: Callable[[], datetime]
+    new_message_id: Callable[[], str]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    raw_name: str
+    attachments: tuple[tuple[Attachment, ...], ...] = field(default=())
+
+
+def process_one(raw: RawMessage, deps: Deps) -> Result:
+    """One mail, start to end. Raises only for infrastructure failures (disk, database)."""
+    with Session(deps.engine) as session:
+        if register.find_duplicate(session, raw.sha256):
+            register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
+                                       raw.uidvalidity, raw.uid)
+            session.commit()
+            return Result(Outcome.DUPLICATE)
+    storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
+    try:
+        parsed = parse_message(raw.data)
+    except ParseError as exc:
+        return _commit(raw, deps, None, None, f"unreadable: {exc}")
+    decision = classify_message(parsed, deps.rules)
+    if decision.automated:
+        return _commit(raw, deps, parsed, decision, "automated: " + "; ".join(decision.reasons[:3]))
+    return _commit(raw, deps, parsed, decision, None)
+
+
+def _commit(raw: RawMessage, deps: Deps, parsed: ParsedMessage | None,
+            decision: Classification | None, set_aside: str | None) -> Result:
+    attachments = _store_attachments(parsed, deps) if parsed else ()
+    now = deps.now()
+    with Session(deps.engine) as session:
+        inbound = _inbound(raw, parsed, now)
+        result = _decide(session, inbound, parsed, decision, set_aside, deps, now)
+        session.add(inbound)
+        session.flush()
+        for att in attachments:
+            att.inbound_id, att.appeal_id = inbound.id or 0, inbound.appeal_id
+            session.add(att)
+        register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
+                                   raw.uidvalidity, raw.uid)
+        session.commit()
+    log.info("uid=%s message_id=%s outcome=%s appeal=%s", raw.uid, _id_hash(parsed),
+             result.outcome.value, result.number or "-")
+    return result
+
+
+def _decide(session: Session, inbound: InboundMessage, parsed: ParsedMessage | None,
+            decision: Classification | None, set_aside: str | None, deps: Deps,
+            now: datetime) -> Result:
+    if set_aside or parsed is None or decision is None:
+        inbound.outcome, inbound.reason = OUTCOME_SET_ASIDE, set_aside
+        return Result(Outcome.SET_ASIDE, reason=set_aside)
+    earlier = register.find_by_message_id(session, parsed.message_id)
+    if earlier is not None:
+        inbound.outcome, inbound.appeal_id = OUTCOME_SET_ASIDE, earlier.appeal_id
+        inbound.reason = "duplicate: the same Message-ID was received before"
+        return Result(Outcome.SET_ASIDE, reason=inbound.reason)
+    refs = [r for r in (parsed.in_reply_to, *parsed.references) if r]
+    thread = register.find_thread(session, refs, parsed.subject)
+    if thread is not None:
+        inbound.outcome, inbound.appeal_id = OUTCOME_THREADED, thread.id
+        return Result(Outcome.THREADED, number=thread.number)
+    appeal = _register(session, inbound, parsed, decision, deps, now)
+    queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
+    return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
+
+
+def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
+              decision: Classification, deps: Deps, now: datetime) -> Appeal:
+    received = _received_at(parsed, now)
+    journal_cfg, tz = deps.config.journal, deps.config.organisation.timezone
+    year = received.year
+    seq, number = register.next_number(session, year, journal_cfg.number_format)
+    appeal = register.build_appeal(
+        number=number, year=year, seq=seq, received_at=received,
+        due_at=due_at(received, journal_cfg.deadline_days, tz), decision=decision,
+        sender_email=parsed.from_address, subject=parsed.subject, body=parsed.text,
+        message_id=parsed.message_id, raw_sha256=inbound.sha256, now=now,
+    )
+    session.add(appeal)
+    session.flush()
+    inbound.outcome, inbound.appeal_id = OUTCOME_REGISTERED, appeal.id
+    return appeal
+
+
+def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessage,
+                           decision: Classification, deps: Deps, now: datetime) -> bool:
+    recipient = decision.applicant.email
+    if not recipient or _is_own(recipient, deps.rules):
+        return False
+    org = deps.config.organisation
+    dept = deps.config.department(appeal.department)
+    ctx = AckContext(
+        number=appeal.number, received_at=appeal.received_at, due_at=appeal.due_at,
+        timezone=org.timezone, applicant=decision.applicant, to_address=recipient,
+        subject=parsed.subject, department_title=dept.title if dept else "",
+        missing_documents=decision.missing_documents if decision.quality_claim else (),
+        client_message_id=parsed.message_id, client_references=parsed.references,
+        organisation=org.model_dump(),
+    )
+    out = render_acknowledgement(ctx, deps.env)
+    message_id = deps.new_message_id()
+    raw = build_mime(out, deps.config.smtp.sender, message_id, now)
+    outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose, message_id=message_id,
+                   recipient=recipient, subject=out.subject, raw=raw, now=now)
+    return True
+
+
+def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, ...]:
+    rows = []
+    limit = deps.config.storage.max_attachment_bytes
+    for att in parsed.attachments:
+        flags = attachment_flags(att, limit)
+        stored = None
+        if OVERSIZE not in flags:
+            stored = storage.store_blob(deps.config.storage.path, storage.ATTACHMENTS,
+                                        att.payload, att.sha256)
+        rows.append(Attachment(
+            inbound_id=0, filename=att.filename, stored_name=stored,
+            content_type=att.content_type, disposition=att.disposition,
+            content_id=att.content_id, size=att.size, sha256=att.sha256, flags=",".join(flags),
+        ))
+    return tuple(rows)
+
+
+def _inbound(raw: RawMessage, parsed: ParsedMessage | None, now: datetime) -> InboundMessage:
+    return InboundMessage(
+        mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
+        message_id=parsed.message_id if parsed else None, sha256=raw.sha256,
+        size=len(raw.data), outcome=OUTCOME_SET_ASIDE, received_at=now,
+    )
+
+
+def _received_at(parsed: ParsedMessage, now: datetime) -> datetime:
+    """When our server received the mail: the newest Received stamp, else now (3.7 counts from
+    receipt). A stamp in the future or more than 30 days old is not believed."""
+    for value in parsed.header_all("received")[:1]:
+        stamp = value.rpartition(";")[2].strip()
+        try:
+            moment = as_utc(email.utils.parsedate_to_datetime(stamp))
+        except (TypeError, ValueError, IndexError):
+            continue
+        if now - timedelta(days=30) <= moment <= now + timedelta(minutes=5):
+            return moment
+    return now
+
+
+def _is_own(address: str, rules: ClassifyRules) -> bool:
+    domain = address.rpartition("@")[2].lower()
+    return any(domain == d or domain.endswith("." + d) for d in rules.own_domains)
+
+
+def _id_hash(parsed: ParsedMessage | None) -> str:
+    import hashlib
+
+    if parsed is None or not parsed.message_id:
+        return "-"
+    return hashlib.sha256(parsed.message_id.encode()).hexdigest()[:12]

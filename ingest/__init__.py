@@ -1,0 +1,1 @@
+"""Ingest: the mailbox edge (IMAP), parsing of raw mail, and content-addressed storage."""

@@ -1,0 +1,55 @@
+"""Opening the journal database: SQLite (WAL, synchronous writes, immediate transactions) or
+PostgreSQL, by URL. Only this module knows the dialect differences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel, create_engine
+
+from complaintdesk.errors import JournalError
+from journal import models  # noqa: F401  (registers the tables)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL and BEGIN IMMEDIATE so two workers serialise."""
+    if url.startswith("sqlite"):
+        _make_parent(url)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _make_parent(url: str) -> None:
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables (idempotent)."""
+    try:
+        SQLModel.metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        first = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:200]
+        raise JournalError(f"cannot open the journal database: {first}") from exc

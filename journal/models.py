@@ -1,0 +1,127 @@
+"""The journal's tables. Times are stored in UTC (naive UTC datetimes); shown in Europe/Moscow.
+
+    appeal            one registered appeal: number, dates, status, applicant, decision
+    inbound_message   every mail fetched from the mailbox and what became of it
+    attachment        every attachment kept (content-addressed under storage.path)
+    outbox            mail to send (acknowledgements, replies) with its delivery state
+    mailbox_state     per mailbox folder: UIDVALIDITY and the last UID processed
+    number_counter    per year: the last registration sequence number handed out
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# statuses of an appeal (issue 4 adds the transitions)
+REGISTERED = "registered"
+# outcomes of an inbound message
+OUTCOME_REGISTERED = "registered"
+OUTCOME_THREADED = "threaded"
+OUTCOME_SET_ASIDE = "set_aside"
+# outbox states
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class Appeal(SQLModel, table=True):
+    __tablename__ = "appeal"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True)
+    year: int
+    seq: int
+    received_at: datetime = Field(index=True)
+    due_at: datetime = Field(index=True)
+    status: str = Field(default=REGISTERED, index=True)
+    kind: str | None = None
+    department: str | None = Field(default=None, index=True)
+    region: str | None = None
+    assignee: str | None = None
+    anonymous: bool = False
+    anonymous_reasons: str = ""  # comma-separated: no_name, no_address
+    applicant_type: str = "unknown"
+    applicant_name: str | None = None
+    applicant_email: str | None = Field(default=None, index=True)
+    applicant_json: str = "{}"  # the whole Applicant as JSON
+    sender_email: str | None = None
+    subject: str = ""
+    text: str = ""
+    message_id: str | None = Field(default=None, index=True)
+    quality_claim: bool = False
+    missing_documents: str = ""  # comma-separated
+    classification_json: str = "{}"  # the whole Classification, reasons included
+    raw_sha256: str
+    created_at: datetime
+
+
+class InboundMessage(SQLModel, table=True):
+    __tablename__ = "inbound_message"
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    message_id: str | None = Field(default=None, index=True)
+    sha256: str = Field(index=True)
+    size: int
+    outcome: str = Field(index=True)
+    reason: str | None = None
+    appeal_id: int | None = Field(default=None, foreign_key="appeal.id", index=True)
+    marked_done: bool = Field(default=False, index=True)
+    received_at: datetime
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inbound_message.id", index=True)
+    appeal_id: int | None = Field(default=None, foreign_key="appeal.id", index=True)
+    filename: str | None = None  # as sent; data only, never used as a path
+    stored_name: str | None = None  # path under storage.path; None when kept only in the raw mail
+    content_type: str
+    disposition: str
+    content_id: str | None = None
+    size: int
+    sha256: str
+    flags: str = ""  # comma-separated: oversize, dangerous, ...
+
+
+class Outbox(SQLModel, table=True):
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int | None = Field(default=None, foreign_key="appeal.id", index=True)
+    purpose: str  # acknowledgement, reply, ...
+    message_id: str = Field(unique=True, index=True)
+    recipient: str
+    subject: str
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    state: str = Field(default=PENDING, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(index=True)
+    last_error: str | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class MailboxState(SQLModel, table=True):
+    __tablename__ = "mailbox_state"
+    __table_args__ = (UniqueConstraint("mailbox", "folder"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str
+    folder: str
+    uidvalidity: int
+    last_uid: int = 0
+
+
+class NumberCounter(SQLModel, table=True):
+    __tablename__ = "number_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_seq: int = 0

@@ -1,0 +1,215 @@
+"""The register: numbering, recording appeals and inbound mail, finding threads and duplicates.
+
+Every function takes the caller's session and never commits: the driver owns the transaction,
+so an appeal, its inbound message, its attachments and its acknowledgement land together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from classify.types import Classification
+from journal.models import (
+    OUTCOME_REGISTERED,
+    Appeal,
+    Attachment,
+    InboundMessage,
+    MailboxState,
+    NumberCounter,
+    Outbox,
+)
+
+_NUMBER_TAG = re.compile(r"\[№\s*([^\]\s]+)\s*\]")
+
+
+def next_number(session: Session, year: int, number_format: str) -> tuple[int, str]:
+    """Hand out the next registration number of ``year``: no gaps, no duplicates.
+
+    The counter row is incremented inside the caller's transaction, so a rollback returns the
+    number and a concurrent worker waits on the row lock (PostgreSQL) or the write lock (SQLite).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(NumberCounter).values(year=year, last_seq=0).on_conflict_do_nothing()
+    )
+    seq = session.execute(
+        update(NumberCounter)
+        .where(col(NumberCounter.year) == year)
+        .values(last_seq=NumberCounter.last_seq + 1)
+        .returning(NumberCounter.last_seq)
+    ).scalar_one()
+    return seq, format_number(number_format, seq, year)
+
+
+def format_number(number_format: str, seq: int, year: int) -> str:
+    return number_format.format(seq=seq, year=year, yy=f"{year % 100:02d}")
+
+
+def find_duplicate(session: Session, sha256: str) -> InboundMessage | None:
+    """An inbound message with the same raw bytes (a rescan after UIDVALIDITY changed)."""
+    return session.exec(
+        select(InboundMessage).where(InboundMessage.sha256 == sha256).limit(1)
+    ).first()
+
+
+def find_by_message_id(session: Session, message_id: str | None) -> InboundMessage | None:
+    if not message_id:
+        return None
+    return session.exec(
+        select(InboundMessage).where(InboundMessage.message_id == message_id).limit(1)
+    ).first()
+
+
+def find_thread(session: Session, references: list[str], subject: str) -> Appeal | None:
+    """The appeal a client's reply belongs to: our Message-ID in its references, or the
+    ``[№ number]`` tag in its subject."""
+    if references:
+        appeal_id = session.exec(
+            select(Outbox.appeal_id).where(col(Outbox.message_id).in_(references)).limit(1)
+        ).first()
+        if appeal_id:
+            return session.get(Appeal, appeal_id)
+    for number in _NUMBER_TAG.findall(subject or ""):
+        appeal = appeal_by_number(session, number)
+        if appeal:
+            return appeal
+    return None
+
+
+def appeal_by_number(session: Session, number: str) -> Appeal | None:
+    return session.exec(select(Appeal).where(Appeal.number == number)).first()
+
+
+def build_appeal(
+    *,
+    number: str,
+    year: int,
+    seq: int,
+    received_at: datetime,
+    due_at: datetime,
+    decision: Classification,
+    sender_email: str | None,
+    subject: str,
+    body: str,
+    message_id: str | None,
+    raw_sha256: str,
+    now: datetime,
+) -> Appeal:
+    """An Appeal row from the classification (not yet added to a session)."""
+    who = decision.applicant
+    return Appeal(
+        number=number,
+        year=year,
+        seq=seq,
+        received_at=received_at,
+        due_at=due_at,
+        kind=decision.kind,
+        department=decision.department,
+        region=decision.region,
+        assignee=decision.assignee,
+        anonymous=decision.anonymous,
+        anonymous_reasons=",".join(decision.anonymous_reasons),
+        applicant_type=who.type,
+        applicant_name=who.display_name,
+        applicant_email=who.email,
+        applicant_json=json.dumps(asdict(who), ensure_ascii=False),
+        sender_email=sender_email,
+        subject=subject,
+        text=body,
+        message_id=message_id,
+        quality_claim=decision.quality_claim,
+        missing_documents=",".join(decision.missing_documents),
+        classification_json=json.dumps(asdict(decision), ensure_ascii=False),
+        raw_sha256=raw_sha256,
+        created_at=now,
+    )
+
+
+def mailbox_state(session: Session, mailbox: str, folder: str) -> MailboxState | None:
+    return session.exec(
+        select(MailboxState).where(MailboxState.mailbox == mailbox, MailboxState.folder == folder)
+    ).first()
+
+
+def set_mailbox_state(
+    session: Session, mailbox: str, folder: str, uidvalidity: int, last_uid: int
+) -> None:
+    """Remember the last UID processed (only ever moves forward within one UIDVALIDITY)."""
+    state = mailbox_state(session, mailbox, folder)
+    if state is None:
+        session.add(MailboxState(mailbox=mailbox, folder=folder, uidvalidity=uidvalidity,
+                                 last_uid=last_uid))
+    elif state.uidvalidity != uidvalidity:
+        state.uidvalidity, state.last_uid = uidvalidity, last_uid
+    else:
+        state.last_uid = max(state.last_uid, last_uid)
+
+
+def unmarked_uids(session: Session, mailbox: str, uidvalidity: int) -> list[int]:
+    """UIDs committed to the journal but not yet marked done on the server (a crash between)."""
+    return list(
+        session.exec(
+            select(InboundMessage.uid).where(
+                InboundMessage.mailbox == mailbox,
+                InboundMessage.uidvalidity == uidvalidity,
+                col(InboundMessage.marked_done).is_(False),
+            )
+        )
+    )
+
+
+def set_marked(session: Session, mailbox: str, uidvalidity: int, uids: list[int]) -> None:
+    if uids:
+        session.execute(
+            update(InboundMessage)
+            .where(
+                col(InboundMessage.mailbox) == mailbox,
+                col(InboundMessage.uidvalidity) == uidvalidity,
+                col(InboundMessage.uid).in_(uids),
+            )
+            .values(marked_done=True)
+        )
+
+
+def list_appeals(session: Session, limit: int | None = None) -> list[Appeal]:
+    query = select(Appeal).order_by(col(Appeal.year), col(Appeal.seq))
+    if limit:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def appeal_attachments(session: Session, appeal_id: int) -> list[Attachment]:
+    return list(session.exec(select(Attachment).where(Attachment.appeal_id == appeal_id)))
+
+
+def appeal_inbound(session: Session, appeal_id: int) -> list[InboundMessage]:
+    return list(
+        session.exec(
+            select(InboundMessage)
+            .where(InboundMessage.appeal_id == appeal_id)
+            .order_by(col(InboundMessage.id))
+        )
+    )
+
+
+def appeal_outbox(session: Session, appeal_id: int) -> list[Outbox]:
+    return list(
+        session.exec(select(Outbox).where(Outbox.appeal_id == appeal_id).order_by(col(Outbox.id)))
+    )
+
+
+def outcome_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        text("SELECT outcome, COUNT(*) FROM inbound_message GROUP BY outcome")
+    ).all()
+    return {str(outcome): int(n) for outcome, n in rows} | {
+        k: 0 for k in (OUTCOME_REGISTERED,) if k not in {r[0] for r in rows}
+    }

@@ -1,0 +1,1 @@
+"""Replies: rendering outbound mail from templates, the outbox, and the SMTP edge."""
