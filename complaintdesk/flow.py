@@ -79,11 +79,9 @@ class _Stored:
 def process_one(raw: RawMessage, deps: Deps) -> Result:
     """One mail, start to end. Raises only for infrastructure failures (disk, database)."""
     with Session(deps.engine) as session:
-        if register.find_duplicate(session, raw.sha256):
-            register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
-                                       raw.uidvalidity, raw.uid)
-            session.commit()
-            return Result(Outcome.DUPLICATE)
+        earlier = register.find_duplicate(session, raw.sha256)
+    if earlier is not None:
+        return _commit_duplicate(raw, deps, earlier)
     storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
     try:
         parsed = parse_message(raw.data)
@@ -113,6 +111,23 @@ def _commit(raw: RawMessage, deps: Deps, parsed: ParsedMessage | None,
     log.info("uid=%s message_id=%s outcome=%s appeal=%s", raw.uid, _id_hash(parsed),
              result.outcome.value, result.number or "-")
     return result
+
+
+def _commit_duplicate(raw: RawMessage, deps: Deps, earlier: InboundMessage) -> Result:
+    """The same bytes again (a rescan after UIDVALIDITY changed, or a double delivery):
+    recorded against the earlier mail's appeal, never registered twice."""
+    with Session(deps.engine) as session:
+        session.add(InboundMessage(
+            mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
+            message_id=earlier.message_id, sha256=raw.sha256, size=len(raw.data),
+            outcome=OUTCOME_SET_ASIDE, appeal_id=earlier.appeal_id, received_at=deps.now(),
+            reason=f"duplicate: same bytes as uid {earlier.uid} (uidvalidity {earlier.uidvalidity})",
+        ))
+        register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
+                                   raw.uidvalidity, raw.uid)
+        session.commit()
+    log.info("uid=%s outcome=duplicate of uid=%s", raw.uid, earlier.uid)
+    return Result(Outcome.DUPLICATE, reason="duplicate")
 
 
 def _decide(session: Session, inbound: InboundMessage, parsed: ParsedMessage | None,

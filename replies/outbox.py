@@ -96,7 +96,7 @@ def _send_one(engine: Engine, sender: Sender, outbox_id: int, now: Callable[[], 
         row = session.get(Outbox, outbox_id)
         if row is None or row.state != PENDING:
             return
-        recipient, raw = row.recipient, row.raw
+        recipient, raw, purpose = row.recipient, row.raw, row.purpose
         session.rollback()  # release the lock while we talk to the SMTP server
     try:
         sender.send(recipient, raw)
@@ -117,7 +117,7 @@ def _send_one(engine: Engine, sender: Sender, outbox_id: int, now: Callable[[], 
             row.last_error = None
         session.commit()
     report.sent += 1
-    log.info("outbox=%s purpose=%s sent", outbox_id, row.purpose if row else "?")
+    log.info("outbox=%s purpose=%s sent", outbox_id, purpose)
 
 
 def _defer(session: Session, outbox_id: int, error: str, now: datetime, policy: RetryPolicy,

@@ -42,8 +42,15 @@ class SmtpSender:
     def send(self, recipient: str, raw: bytes) -> None:
         if self._conn is None:
             raise DeliveryError("SMTP connection is not open")
+        options = []
+        if not recipient.isascii():
+            if not self._conn.has_extn("smtputf8"):
+                raise DeliveryError("non-ASCII recipient and the server lacks SMTPUTF8",
+                                    permanent=True)
+            options.append("SMTPUTF8")
         try:
-            refused = self._conn.sendmail(self.envelope_sender(), [recipient], raw)
+            refused = self._conn.sendmail(self.envelope_sender(), [recipient], raw,
+                                          mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             code = next(iter(exc.recipients.values()))[0]
             raise DeliveryError(f"recipient refused ({code})", permanent=code >= 500) from exc
@@ -53,6 +60,8 @@ class SmtpSender:
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP send failed: {type(exc).__name__}", connection=True) from exc
+        except (UnicodeError, ValueError) as exc:
+            raise DeliveryError(f"unsendable address: {type(exc).__name__}", permanent=True) from exc
         if refused:
             raise DeliveryError(f"recipient refused: {refused}", permanent=True)
 

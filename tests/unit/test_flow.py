@@ -86,3 +86,4 @@ def test_uidvalidity_change_creates_no_duplicates(deps) -> None:
     assert summary.counts == {"duplicate": 2}
     with Session(deps.engine) as s:
         assert len(list(s.exec(select(Appeal)))) == 2
+        assert len(list(s.exec(select(InboundMessage)))) == 4  # every UID seen is recorded

@@ -1,0 +1,237 @@
+"""The command line: option parsing, logging set-up, and errors turned into exit codes.
+
+Only this module imports click or configures logging (house style 2, 6). Each command is a thin
+shell over a function in flow/poll/journal that does the work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlmodel import Session
+
+from complaintdesk import __version__
+from complaintdesk.config import Config, default_config_path, load_config
+from complaintdesk.errors import ConfigError, DaemonError, NotFoundError
+from complaintdesk.timeutil import format_date, format_datetime
+
+log = logging.getLogger("complaintdesk")
+
+
+class ConfigProblem(click.ClickException):
+    """A bad config: one line naming the key, exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass
+class AppContext:
+    config_path: Path
+    _config: Config | None = field(default=None, repr=False)
+
+    def load_config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_path)
+            except ConfigError as exc:
+                raise ConfigProblem(str(exc)) from None
+        return self._config
+
+    def check_passwords(self, *sections: str) -> None:
+        config = self.load_config()
+        try:
+            for section in sections:
+                getattr(config, section).password(section)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns on every odd MIME part
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Config file (default: $COMPLAINTDESK_CONFIG or ./config.yaml).")
+@click.option("--log-level", default=None,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              help="Override daemon.log_level from the config.")
+@click.version_option(__version__, prog_name="complaintdesk")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, log_level: str | None) -> None:
+    """Run the complaints mailbox the way the branch's regulation says it must be run."""
+    ctx.obj = AppContext(config_path or default_config_path())
+    ctx.meta["log_level"] = log_level
+
+
+def _app(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppContext, Config]:
+    app: AppContext = ctx.find_root().obj
+    config = app.load_config()
+    if logging_on:
+        _setup_logging(ctx.find_root().meta.get("log_level") or config.daemon.log_level)
+    return app, config
+
+
+def _deps(config: Config) -> Any:
+    from complaintdesk.poll import build_deps
+
+    try:
+        return build_deps(config)
+    except DaemonError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("check-config")
+@click.pass_context
+def check_config(ctx: click.Context) -> None:
+    """Validate the config file (and that the password variables are set)."""
+    app, config = _app(ctx, logging_on=False)
+    app.check_passwords("mailbox", "smtp")
+    click.echo(f"{app.config_path}: OK (mailbox {config.mailbox.username}@{config.mailbox.host}, "
+               f"database {config.database.url.split(':', 1)[0]})")
+
+
+@main.command("run")
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the daemon: poll the mailbox and send the outbox every poll interval."""
+    from complaintdesk.daemon import Daemon
+
+    app, config = _app(ctx)
+    app.check_passwords("mailbox", "smtp")
+    daemon = Daemon(_deps(config))
+    daemon.install_signal_handlers()
+    daemon.run_forever()
+
+
+@main.command("poll")
+@click.option("--once", is_flag=True, default=True, help="One cycle (the default).")
+@click.option("--no-send", is_flag=True, help="Register only; leave the outbox for later.")
+@click.pass_context
+def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
+    """One cycle: fetch everything new, register it, send the outbox, print a summary."""
+    from complaintdesk.poll import poll_mailbox, send_outbox
+    from ingest.imap import ImapMailbox
+
+    app, config = _app(ctx)
+    app.check_passwords("mailbox", *(() if no_send else ("smtp",)))
+    deps = _deps(config)
+    try:
+        with ImapMailbox(config.mailbox, config.mailbox.password("mailbox")) as client, \
+                _Progress() as bar:
+            summary = poll_mailbox(client, deps, progress=bar.update, on_total=bar.start)
+        if not no_send:
+            report = send_outbox(deps)
+            summary.acks_sent = report.sent
+            if report.error:
+                click.echo(f"outbox: {report.error}; mail stays queued", err=True)
+    except DaemonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+
+
+class _Progress:
+    """A tqdm progress bar, shown only when many mails wait and stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def start(self, total: int) -> None:
+        if total >= 20 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="mail", file=sys.stderr)
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+
+@main.command("send")
+@click.pass_context
+def send(ctx: click.Context) -> None:
+    """Send the mail waiting in the outbox (due ones only)."""
+    from complaintdesk.poll import send_outbox
+
+    app, config = _app(ctx)
+    app.check_passwords("smtp")
+    report = send_outbox(_deps(config))
+    click.echo(f"sent {report.sent} / deferred {report.deferred} / failed {report.failed}")
+    if report.error:
+        raise click.ClickException(f"outbox: {report.error}")
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--limit", type=int, default=None, help="At most this many appeals.")
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+    """The journal: number, received, due, status, applicant, subject."""
+    from journal.register import list_appeals
+
+    _, config = _app(ctx, logging_on=False)
+    deps = _deps(config)
+    tz = config.organisation.timezone
+    with Session(deps.engine) as session:
+        rows = [_summary(a, tz) for a in list_appeals(session, limit)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['number']:<12} {r['received']:<17} {r['due']:<11} {r['status']:<22} "
+                   f"{(r['applicant'] or '(anonymous)')[:30]:<30} {r['subject'][:60]}")
+
+
+def _summary(a: Any, tz: str) -> dict[str, Any]:
+    return {"number": a.number, "received": format_datetime(a.received_at, tz),
+            "due": format_date(a.due_at, tz), "status": a.status,
+            "applicant": a.applicant_name, "email": a.applicant_email, "subject": a.subject,
+            "kind": a.kind, "department": a.department, "assignee": a.assignee,
+            "anonymous": a.anonymous}
+
+
+@main.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show(ctx: click.Context, number: str, as_json: bool) -> None:
+    """One appeal with its correspondence and attachments."""
+    from complaintdesk.views import appeal_details, format_details
+
+    _, config = _app(ctx, logging_on=False)
+    deps = _deps(config)
+    with Session(deps.engine) as session:
+        try:
+            details = appeal_details(session, number, config.organisation.timezone)
+        except NotFoundError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(details, ensure_ascii=False, indent=2) if as_json
+               else format_details(details))
+
+
+def _register_plugins() -> None:
+    from complaintdesk.cli_inspect import eval_cmd, inspect_cmd
+
+    main.add_command(inspect_cmd)
+    main.add_command(eval_cmd)
+
+
+_register_plugins()

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Install the system packages the real-server tests need: Dovecot IMAP, PostgreSQL
+# server binaries, OpenSSL. Idempotent; Debian 12; run as root. Tests only start
+# private Dovecot/PostgreSQL instances, so the packaged services are not needed.
+set -euo pipefail
+
+have_dovecot() { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; }
+have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+have_openssl() { command -v openssl >/dev/null 2>&1; }
+have_postgres_user() { id -u postgres >/dev/null 2>&1; }
+
+missing_packages() {
+    have_dovecot || echo dovecot-imapd
+    have_initdb || echo postgresql
+    have_openssl || echo openssl
+}
+
+apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; }
+
+apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    apt_lists_present || apt-get update -qq
+    if ! apt-get install -y -qq --no-install-recommends "$@"; then
+        apt-get update -qq  # stale lists: refresh once and retry
+        apt-get install -y -qq --no-install-recommends "$@"
+    fi
+}
+
+disable_system_dovecot() {
+    # installing dovecot-imapd starts a system instance on 143/993; tests never use it
+    if [ -d /run/systemd/system ]; then
+        systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+    else
+        service dovecot stop >/dev/null 2>&1 || true
+    fi
+}
+
+main() {
+    mapfile -t missing < <(missing_packages)
+    if [ "${#missing[@]}" -eq 0 ]; then
+        # initdb/pg_ctl run as the postgres user when tests run as root
+        if [ "$(id -u)" -eq 0 ] && ! have_postgres_user; then
+            adduser --system --group --home /var/lib/postgresql --no-create-home postgres
+        fi
+        echo "setup-system: dovecot, postgresql and openssl already present"
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup-system: missing system packages; as root run:" >&2
+        echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+        return 1
+    fi
+    echo "setup-system: installing ${missing[*]}"
+    apt_install "${missing[@]}"
+    if printf '%s\n' "${missing[@]}" | grep -qx dovecot-imapd; then
+        disable_system_dovecot
+    fi
+}
+
+main "$@"
