@@ -42,6 +42,8 @@ class DepartmentRule:
     keywords: tuple[str, ...] = ()
     # region -> assignee, for departments whose assignee depends on the region (EGAIS)
     regional_assignees: tuple[tuple[str, str], ...] = ()
+    # stems that send an appeal here even when a project is named (staff behaviour, billing)
+    priority_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

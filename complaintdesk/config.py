@@ -124,6 +124,7 @@ class DepartmentSettings(_Section):
     phone: str | None = None
     email: str | None = None
     keywords: list[str] = []
+    priority_keywords: list[str] = []
     regional_assignees: dict[str, str] = {}
 
 
@@ -158,6 +159,7 @@ class Config(_Section):
                     assignee=d.assignee,
                     keywords=tuple(d.keywords),
                     regional_assignees=tuple(d.regional_assignees.items()),
+                    priority_keywords=tuple(d.priority_keywords),
                 )
                 for d in self.departments
             ),

@@ -1,0 +1,99 @@
+"""Classify: pure functions that read a parsed mail the way a careful clerk would.
+
+No IMAP, SMTP, database, clock or config file access here: rules come in as data.
+The one entry point is ``classify_message``; it never raises (a failure inside becomes a
+Classification with the default route and the error in ``reasons``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from classify.anonymity import detect_anonymity
+from classify.automated import detect_automated
+from classify.documents import missing_documents, missing_documents_text
+from classify.identity import Sender, extract_applicant
+from classify.kind import decide_kind, is_quality_claim
+from classify.quotes import Reading, is_own_address, read_own_text
+from classify.routing import route_appeal
+from classify.types import Applicant, Classification, ClassifyRules
+from classify.webform import WebForm, read_webform
+from ingest.types import ParsedMessage
+
+__all__ = ["classify_message", "missing_documents_text"]
+
+log = logging.getLogger(__name__)
+
+
+def classify_message(parsed: ParsedMessage, rules: ClassifyRules) -> Classification:
+    """The whole decision on one mail, with reasons. Never raises."""
+    try:
+        verdict = detect_automated(parsed, rules.webform_senders)
+        if verdict.automated:
+            return Classification(automated=True, reasons=(verdict.reason,))
+        return _classify_appeal(parsed, rules, (verdict.reason,))
+    except Exception as exc:  # a classifier bug must not lose the appeal (1.3): default route
+        log.warning("classify failed: %s", type(exc).__name__, exc_info=True)
+        return _fallback(parsed, rules, f"classification failed ({type(exc).__name__}); default route")
+
+
+def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...]) -> Classification:
+    reading, sender, form = _what_to_read(parsed, rules)
+    applicant, who = extract_applicant(reading.text, sender, rules, form)
+    anonymous, anon_why = detect_anonymity(applicant)
+    text = f"{reading.text}\n{reading.earlier}".strip()
+    kind, kind_why = decide_kind(parsed.subject, text)
+    quality, quality_why = is_quality_claim(kind, parsed.subject, text)
+    missing, docs_why = missing_documents(parsed.attachments, reading.text) if quality else ((), [])
+    route = route_appeal(parsed.subject, text, kind, quality, applicant.postal_address, rules)
+    return Classification(
+        automated=False, kind=kind, applicant=applicant, anonymous=bool(anonymous),
+        anonymous_reasons=anonymous, department=route.department, region=route.region,
+        assignee=route.assignee, quality_claim=quality, missing_documents=missing,
+        reasons=(*reasons, reading.reason, *who, *anon_why, kind_why, quality_why, *docs_why, *route.reasons),
+    )
+
+
+def _what_to_read(parsed: ParsedMessage, rules: ClassifyRules) -> tuple[Reading, Sender, WebForm | None]:
+    address = (parsed.from_address or "").lower()
+    if address in rules.webform_senders:
+        form = read_webform(parsed.text)
+        reading = read_own_text(form.message, None, ())
+        reading = Reading(text=reading.text, earlier=reading.earlier, reason=f"web-form relay from {address}: reading its fields")
+        return reading, Sender(None, form.email, robot=True), form
+    reading = read_own_text(parsed.text, address, rules.own_domains)
+    if reading.staff_forward:
+        return reading, Sender(reading.sender_name, reading.sender_email), None
+    attached = _attached_customer_mail(parsed, rules)
+    if attached is not None:
+        return attached
+    return reading, Sender(parsed.from_name, address or None), None
+
+
+def _attached_customer_mail(parsed: ParsedMessage, rules: ClassifyRules) -> tuple[Reading, Sender, None] | None:
+    """A staff member forwarding the customer's mail as an attachment (message/rfc822)."""
+    if not is_own_address(parsed.from_address, rules.own_domains):
+        return None
+    from ingest.parse import parse_message
+
+    for att in parsed.attachments:
+        if att.content_type == "message/rfc822":
+            try:
+                inner = parse_message(att.payload)
+            except Exception:
+                continue
+            if not is_own_address(inner.from_address, rules.own_domains):
+                reading = read_own_text(inner.text, inner.from_address, rules.own_domains)
+                why = f"staff forward as attachment from {parsed.from_address}: reading the customer's mail"
+                return Reading(text=reading.text, earlier=reading.earlier, staff_forward=True, reason=why), \
+                    Sender(inner.from_name, inner.from_address), None
+    return None
+
+
+def _fallback(parsed: ParsedMessage, rules: ClassifyRules, why: str) -> Classification:
+    default = next((d for d in rules.departments if d.key == rules.default_department), None)
+    return Classification(
+        automated=False, kind="appeal", applicant=Applicant(email=parsed.from_address),
+        department=rules.default_department, assignee=default.assignee if default else None,
+        reasons=(why,),
+    )

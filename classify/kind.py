@@ -1,0 +1,72 @@
+"""Kind of appeal: complaint (жалоба), claim (претензия), appeal (обращение), suggestion (предложение).
+
+A word in the subject («Жалоба», «Претензия», «Предложение») names the kind; otherwise cues in
+the text are weighed: a demand for money back, replacement or repair is a claim; poor service,
+staff behaviour, violated rights or unanswered requests a complaint; a proposal a suggestion;
+a question or request an appeal. Quality claims (5) are claims about a defective product. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUBJECT = (
+    (r"жалоб", "complaint"), (r"претензи", "claim"), (r"предложени|предлагаю", "suggestion"),
+    (r"рекламаци", "claim"),
+)
+# (pattern, kind, weight): general cues of Russian business mail
+_CUES = (
+    (r"претензи", "claim", 3),
+    (r"верн(ите|уть)\s+(мне\s+)?(деньги|денежные|оплат|сумм|средств)|возврат\w*\s+(денег|денежных|средств|оплаты|суммы|товара)", "claim", 4),
+    (r"(требу[юе]\w*|прошу|просим)\s+(произвести\s+|осуществить\s+)?(возврат|замен|заменить|отремонтир|ремонт|вернуть|компенс|перерасч|пересчит|аннулир|выплат|безвозмездн)", "claim", 5),
+    (r"двойн\w+\s+(списани|оплат)|списал\w*\s+дважды|оплатил\w*\s+дважды|неверн\w+\s+сч[её]т|ошибочн\w+\s+сч[её]т|переплат|неустойк|компенсац", "claim", 3),
+    (r"не\s+(доставлен|поставлен|получил\w*\s+(заказ|товар))|товар\s+не\s+пришел|заказ\s+не\s+(пришел|доставлен)", "claim", 2),
+    (r"жалоб", "complaint", 3),
+    (r"недовол|возмущ|безобрази|хамств|нагруби|груб\w+|невежлив|некомпетент|безразлич|издевательств|неуважени", "complaint", 3),
+    (r"наруш\w+\s+(мои|наши)?\s*(прав|срок)|нарушени\w+\s+(прав|срок)", "complaint", 3),
+    (r"ответа\s+(нет|так и не|до сих пор|не получ)|(нет|не получил\w*)\s+ответа|без\s+ответа|не\s+перезвонил|никто\s+не\s+(перезвонил|ответил|связался)|не\s+отвечают", "complaint", 2),
+    (r"пишу\s+повторно|(трижды|третий\s+раз|второй\s+раз|неоднократно)\s+(обращ|звон|писал)|из-за\s+вас|по\s+вашей\s+вине", "complaint", 2),
+    (r"прошу\s+(разобраться|принять\s+меры|взять\s+.{0,20}на\s+контроль|наказать|провести\s+проверку)|взять\s+ситуацию\s+на\s+контроль", "complaint", 2),
+    (r"с\s+опозданием|сорвал\w*|пропустил\w*\s+(срок|аукцион|торги)|штраф", "complaint", 1),
+    (r"предлага(ю|ем)|предложени|было\s+бы\s+(удобно|хорошо|полезно|неплохо)|хотел\w*\s+бы\s+предложить|добавьте|прошу\s+рассмотреть\s+возможность|рекомендую|можно\s+было\s+бы", "suggestion", 3),
+    (r"подскажите|прошу\s+(разъяснить|пояснить|сообщить|подсказать|помочь|проконсультировать|уточнить)|как\s+(мне\s+)?(можно|нужно|сделать|подключить)|вопрос", "appeal", 2),
+    (r"\?", "appeal", 1),
+)
+_QUALITY = re.compile(
+    r"качеств|брак|дефект|неисправ|не\s+работа|перестал\w*\s+(работать|включаться|заряжать)|сломал|"
+    r"не\s+включа|зависает|перезагружа|трещин|царапин|не\s+реагиру|не\s+печата|не\s+заряжа|"
+    r"вышел\s+из\s+строя|некачествен", re.I)
+_GOODS = re.compile(r"купил|приобрел|приобрёл|приобрело|покупк|товар|накладн|чек\b|чек\s*№|гаранти|"
+                    r"заказ|устройств|оборудовани", re.I)
+
+
+def decide_kind(subject: str, text: str) -> tuple[str, str]:
+    """The kind and the words that decided it."""
+    clean_subject = re.sub(r"^\s*((re|fwd?|fw|отв|пересл)\s*:\s*)+", "", subject, flags=re.I)
+    for pattern, kind in _SUBJECT:
+        match = re.search(pattern, clean_subject, re.I)
+        if match:
+            return kind, f"kind {kind}: subject word {match.group(0)!r}"
+    scores: dict[str, int] = {}
+    evidence: dict[str, str] = {}
+    for pattern, kind, weight in _CUES:
+        for match in re.finditer(pattern, f"{clean_subject}\n{text}", re.I):
+            scores[kind] = scores.get(kind, 0) + weight
+            evidence.setdefault(kind, match.group(0))
+    if not scores:
+        return "appeal", "kind appeal: no complaint, claim or suggestion cues (default)"
+    order = ("claim", "complaint", "suggestion", "appeal")
+    best = max(order, key=lambda k: (scores.get(k, 0), -order.index(k)))
+    return best, f"kind {best}: cue {evidence[best]!r} (scores {dict(sorted(scores.items()))})"
+
+
+def is_quality_claim(kind: str, subject: str, text: str) -> tuple[bool, str]:
+    """A claim about a defective product bought from the company (5)."""
+    if kind != "claim":
+        return False, "not a claim: no quality checklist"
+    both = f"{subject}\n{text}"
+    defect = _QUALITY.search(both)
+    goods = _GOODS.search(both)
+    if defect and goods:
+        return True, f"quality claim (5): defect {defect.group(0)!r} in goods ({goods.group(0)!r})"
+    return False, "claim not about the quality of goods (refund, invoice or delivery)"

@@ -1,0 +1,162 @@
+"""Person names: find «Фамилия Имя Отчество» in a line and put it in the nominative (2.2).
+
+pymorphy3's Surn/Name/Patr grammemes tell the parts apart; names found in another case
+("от Иванова Петра") are inflected to the nominative; ё stays as the writer wrote it.
+Pure (the morph analyser is loaded lazily in classify.nlp).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classify.nlp import parses
+
+_PATR = re.compile(r"(ович|евич|ич|овна|евна|ична|инична)(а|у|ем|ой|е|ым)?$", re.I)
+_SURN_END = re.compile(r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|енко|ко|ук|юк|чук|ий|ая|ой|ых|их|"
+                       r"ский|ская|цкий|цкая|ян|ич|ец|ель|ель|дзе|швили)$", re.I)
+_TOKEN = re.compile(r"[А-ЯЁ]\.\s?[А-ЯЁ]\.?|[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?\.?")
+_INITIALS = re.compile(r"^([А-ЯЁ])\.\s?(?:([А-ЯЁ])\.?)?$")
+# words that look like names but are not (greetings, titles, common words in signatures)
+_NOT_NAMES = frozenset(
+    "добрый доброе здравствуйте уважением спасибо благодарю директор генеральный главный менеджер "
+    "инженер бухгалтер руководитель заместитель начальник отдел отдела специалист юрист "
+    "индивидуальный предприниматель ип ооо ао пао зао тел телефон моб адрес г ул д кв обл "
+    "россия москва белгород брянск курск орёл орел вера надежда любовь роза слава мира лада "
+    "дата имя сообщение email почта с уважением".split()
+)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    last: str | None = None
+    first: str | None = None
+    middle: str | None = None
+    initials: str = ""  # initials after the surname ("В.А." -> "ВА") when the name is not spelled out
+
+    @property
+    def full(self) -> bool:
+        return bool(self.last and self.first)
+
+
+def find_name(line: str) -> PersonName | None:
+    """The best person name written in ``line`` (2-3 name words, or surname + initials)."""
+    tokens = [t.strip() for t in _TOKEN.findall(line)]
+    best: PersonName | None = None
+    for size in (3, 2):
+        for i in range(len(tokens) - size + 1):
+            found = read_name(tokens[i:i + size])
+            if found and (best is None or _rank(found) > _rank(best)):
+                best = found
+        if best and best.full:
+            return best
+    return best
+
+
+def read_name(tokens: list[str]) -> PersonName | None:
+    """Interpret 2-3 tokens as a name; None when they are not one."""
+    if len(tokens) >= 2 and _INITIALS.match(tokens[-1].replace(" ", "")):
+        return _surname_initials(tokens[0], tokens[-1]) if len(tokens) == 2 else None
+    if any(t.endswith(".") or t.lower().strip(".") in _NOT_NAMES for t in tokens):
+        return None
+    roles = _roles(tokens)
+    if roles is None:
+        return None
+    case = _common_case(tokens, roles)
+    parts = {role: _nominative(tok, role, case) for tok, role in zip(tokens, roles)}
+    return PersonName(parts.get("Surn"), parts.get("Name"), parts.get("Patr"))
+
+
+def single_first_name(line: str) -> str | None:
+    """A line that is only a first name ("Оксана"): the name, title-cased."""
+    tokens = _TOKEN.findall(line.strip())
+    if len(tokens) == 1 and tokens[0].lower() not in _NOT_NAMES and _is_name(tokens[0]):
+        return _title(tokens[0])
+    return None
+
+
+def _rank(name: PersonName) -> tuple[int, int]:
+    return (2 if name.full else 1 if name.last and name.initials else 0, bool(name.middle))
+
+
+def _surname_initials(surname: str, initials: str) -> PersonName | None:
+    if surname.lower() in _NOT_NAMES or not _is_surname_like(surname):
+        return None
+    match = _INITIALS.match(initials.replace(" ", ""))
+    letters = "".join(g for g in match.groups() if g) if match else ""
+    return PersonName(last=_title(surname), initials=letters)
+
+
+def _roles(tokens: list[str]) -> list[str] | None:
+    """Assign Surn/Name/Patr to each token; None unless there is a first name and one more part."""
+    roles: list[str | None] = [None] * len(tokens)
+    for i, tok in enumerate(tokens):
+        if _PATR.search(tok.lower()) and _has_tag(tok, "Patr"):
+            roles[i] = "Patr"
+    for i, tok in enumerate(tokens):
+        if roles[i] is None and _is_name(tok) and "Name" not in roles:
+            roles[i] = "Name"
+    if "Name" not in roles:
+        return None
+    for i, tok in enumerate(tokens):
+        if roles[i] is None:
+            if "Surn" in roles or not (_is_surname_like(tok) or _has_tag(tok, "Surn")):
+                return None
+            roles[i] = "Surn"
+    if len(tokens) == 3 and roles.count("Surn") != 1:
+        return None
+    if "Patr" in roles and "Surn" not in roles and len(tokens) == 2:
+        return [r or "" for r in roles]  # "Наталия Евгеньевна": first name + patronymic
+    return [r or "" for r in roles]
+
+
+def _is_name(tok: str) -> bool:
+    low = tok.lower()
+    if low in _NOT_NAMES or len(low) < 2:
+        return False
+    return any("Name" in p.tag.grammemes and p.score >= 0.05 for p in parses(low))
+
+
+def _is_surname_like(tok: str) -> bool:
+    low = tok.lower()
+    if low in _NOT_NAMES or len(low) < 2 or not re.fullmatch(r"[а-яё-]+", low):
+        return False
+    if any("Surn" in p.tag.grammemes for p in parses(low)):
+        return True
+    known = parses(low)
+    # an unknown word with a surname ending (predictor guesses), or an adjective-like surname
+    return bool(_SURN_END.search(low)) and (not known or known[0].score < 0.9 or tok[:1].isupper())
+
+
+def _has_tag(tok: str, tag: str) -> bool:
+    return any(tag in p.tag.grammemes for p in parses(tok.lower()))
+
+
+def _common_case(tokens: list[str], roles: list[str]) -> str:
+    """The grammatical case all name parts share; nominative when it fits."""
+    for case in ("nomn", "gent", "datv", "ablt", "loct", "accs"):
+        if all(_case_fits(tok, role, case) for tok, role in zip(tokens, roles)):
+            return case
+    return "nomn"
+
+
+def _case_fits(tok: str, role: str, case: str) -> bool:
+    found = [p for p in parses(tok.lower()) if role in p.tag.grammemes]
+    if not found:
+        return case == "nomn"  # an unknown surname: assume it is written as it is
+    return any(p.tag.case == case or "Fixd" in p.tag.grammemes for p in found)
+
+
+def _nominative(tok: str, role: str, case: str) -> str:
+    if case == "nomn":
+        return _title(tok)
+    for p in parses(tok.lower()):
+        if role in p.tag.grammemes and p.tag.case == case:
+            inflected = p.inflect({"nomn"})
+            if inflected:
+                return _title(inflected.word)
+    return _title(tok)
+
+
+def _title(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))

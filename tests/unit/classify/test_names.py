@@ -1,0 +1,34 @@
+"""Person names: parts told apart by pymorphy3, nominative case, ё as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify.names import PersonName, find_name, single_first_name
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Ковалёв Сергей Петрович", PersonName("Ковалёв", "Сергей", "Петрович")),
+    ("Главный бухгалтер Сергеева Инна Олеговна", PersonName("Сергеева", "Инна", "Олеговна")),
+    ("С уважением, Дьяченко Людмила", PersonName("Дьяченко", "Людмила", None)),
+    ("Пётр Иванов", PersonName("Иванов", "Пётр", None)),
+    ("жалоба от Иванова Петра Сергеевича", PersonName("Иванов", "Пётр", "Сергеевич")),
+    ("ткаченко денис", PersonName("Ткаченко", "Денис", None)),
+])
+def test_find_name(line: str, expected: PersonName) -> None:
+    assert find_name(line) == expected
+
+
+def test_surname_with_initials() -> None:
+    found = find_name("Левченко О.В.")
+    assert found is not None and found.last == "Левченко" and found.first is None and found.initials == "ОВ"
+
+
+@pytest.mark.parametrize("line", ["Главный инженер", "Добрый день!", "309516, г. Старый Оскол, ул. Ленина, д. 1"])
+def test_no_name(line: str) -> None:
+    assert find_name(line) is None
+
+
+def test_first_name_alone() -> None:
+    assert single_first_name("Светлана") == "Светлана"
+    assert single_first_name("Бухгалтер") is None
