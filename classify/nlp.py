@@ -10,14 +10,13 @@ import functools
 import re
 from typing import Any
 
+from complaintdesk.morph import morph_analyzer
+
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z0-9]+(?:-[А-Яа-яЁё]+)?")
 
 
-@functools.cache
 def morph() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
+    return morph_analyzer()
 
 
 @functools.cache

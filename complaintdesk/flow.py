@@ -182,7 +182,7 @@ def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessa
         subject=parsed.subject, department_title=dept.title if dept else "",
         missing_documents=decision.missing_documents if decision.quality_claim else (),
         client_message_id=parsed.message_id, client_references=parsed.references,
-        organisation=org.model_dump(),
+        organisation=org.model_dump(), deadline_days=deps.config.journal.deadline_days,
     )
     out = render_acknowledgement(ctx, deps.env)
     message_id = deps.new_message_id()

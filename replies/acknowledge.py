@@ -33,6 +33,7 @@ class AckContext:
     client_message_id: str | None
     client_references: tuple[str, ...]
     organisation: dict[str, Any]
+    deadline_days: int = 10
 
 
 def render_acknowledgement(ctx: AckContext, env: Environment) -> OutgoingMessage:
@@ -45,6 +46,7 @@ def render_acknowledgement(ctx: AckContext, env: Environment) -> OutgoingMessage
         "department_title": ctx.department_title,
         "missing_documents": list(ctx.missing_documents),
         "organisation": ctx.organisation,
+        "deadline_days": ctx.deadline_days,
     }
     text = env.get_template(TEMPLATE).render(values)
     html = None

@@ -6,17 +6,8 @@ pymorphy3's grammemes, else from the surname's ending. Pure; the analyser loads 
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
 from classify.types import Applicant
-
-
-@cache
-def _morph() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
+from complaintdesk.morph import morph_analyzer
 
 
 def gender(first_name: str | None, middle_name: str | None, last_name: str | None) -> str | None:
@@ -28,7 +19,7 @@ def gender(first_name: str | None, middle_name: str | None, last_name: str | Non
         if low.endswith(("вна", "чна", "шна", "кызы")):
             return "femn"
     if first_name:
-        for parse in _morph().parse(first_name):
+        for parse in morph_analyzer().parse(first_name):
             if "Name" in parse.tag and parse.tag.gender in ("masc", "femn"):
                 return str(parse.tag.gender)
     if last_name:
@@ -47,7 +38,7 @@ def salutation(who: Applicant) -> str:
     if who.first_name and who.middle_name:
         name = f"{who.first_name} {who.middle_name}"
     elif who.first_name and who.last_name:
-        name = f"{who.first_name} {who.last_name}"
+        name = who.first_name  # «Уважаемый Олег!»: a first name with a surname reads oddly
     else:
         return "Здравствуйте!"
     sex = gender(who.first_name, who.middle_name, who.last_name)

@@ -26,7 +26,7 @@ def demo_mails() -> list[tuple[str, bytes]]:
             subject="Вопрос по ЕГАИС",
             from_name="ООО Ромашка", from_addr="office@romashka.example.ru", charset="koi8-r",
             body=("Здравствуйте. УТМ ЕГАИС не видит ключ после обновления. Подскажите, что делать.\n"
-                  "\nДиректор ООО «Ромашка» Петров Иван Иванович\nТел. 8 (4832) 00-00-02"))),
+                  "\nДиректор ООО 'Ромашка' Петров Иван Иванович\nТел. 8 (4832) 00-00-02"))),
         ("suggestion, HTML only", russian_mail(
             subject="Предложение", html=True, from_name="Кузнецов Олег",
             from_addr="oleg.k@example.ru",
