@@ -95,6 +95,8 @@ class OrganisationSettings(_Section):
 class JournalSettings(_Section):
     number_format: str = "{seq}/{year}"
     deadline_days: int = Field(default=10, ge=1, le=365)
+    pause_clock_while_waiting: bool = False
+    repeat_similarity: float = Field(default=0.5, gt=0, le=1)
 
     @field_validator("number_format")
     @classmethod
@@ -106,6 +108,18 @@ class JournalSettings(_Section):
         if "{seq" not in value:
             raise ValueError("must contain {seq}")
         return value
+
+
+class PersonSettings(_Section):
+    name: str
+    email: str | None = None
+
+
+class DigestSettings(_Section):
+    enabled: bool = True
+    at: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    days_ahead: int = Field(default=3, ge=0, le=60)
+    all_appeals_to: str | None = None
 
 
 class DaemonSettings(_Section):
@@ -143,6 +157,8 @@ class Config(_Section):
     storage: StorageSettings = StorageSettings()
     organisation: OrganisationSettings
     journal: JournalSettings = JournalSettings()
+    digest: DigestSettings = DigestSettings()
+    people: list[PersonSettings] = []
     daemon: DaemonSettings = DaemonSettings()
     templates: TemplateSettings = TemplateSettings()
     default_department: str = "sales"

@@ -8,10 +8,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
-from complaintdesk.errors import JournalError
 from journal import models  # noqa: F401  (registers the tables)
 
 
@@ -47,9 +45,7 @@ def _sqlite_on_begin(conn: Any) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables (idempotent)."""
-    try:
-        SQLModel.metadata.create_all(engine)
-    except SQLAlchemyError as exc:
-        first = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:200]
-        raise JournalError(f"cannot open the journal database: {first}") from exc
+    """Create the journal at the newest schema when empty; refuse an old one with a hint."""
+    from journal.schema import ensure_current
+
+    ensure_current(engine)

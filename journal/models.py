@@ -6,17 +6,29 @@
     outbox            mail to send (acknowledgements, replies) with its delivery state
     mailbox_state     per mailbox folder: UIDVALIDITY and the last UID processed
     number_counter    per year: the last registration sequence number handed out
+    audit_event       who changed what on an appeal, when and why (never updated or deleted)
+    measure           remediation measures per appeal (4.1, 4.2): what, who, by when, done on
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# statuses of an appeal (issue 4 adds the transitions)
+# statuses of an appeal; journal/workflow.py holds the allowed transitions
 REGISTERED = "registered"
+UNDER_REVIEW = "under_review"
+WAITING_FOR_CLIENT = "waiting_for_client"
+ANSWERED = "answered"
+CLOSED = "closed"
+ESCALATED = "escalated"
+CORRESPONDENCE_STOPPED = "correspondence_stopped"
+STATUSES = (REGISTERED, UNDER_REVIEW, WAITING_FOR_CLIENT, ANSWERED, CLOSED, ESCALATED,
+            CORRESPONDENCE_STOPPED)
+# outcomes (3.8)
+OUTCOMES = ("upheld", "partly_upheld", "rejected", "answered")
 # outcomes of an inbound message
 OUTCOME_REGISTERED = "registered"
 OUTCOME_THREADED = "threaded"
@@ -54,6 +66,47 @@ class Appeal(SQLModel, table=True):
     missing_documents: str = ""  # comma-separated
     classification_json: str = "{}"  # the whole Classification, reasons included
     raw_sha256: str
+    created_at: datetime
+    # the regulation's workflow (issue 4)
+    applicant_key: str | None = Field(default=None, index=True)  # normalised name/organisation
+    lemmas: str = ""  # sorted distinct lemmas of the text, for repeat detection (2.4)
+    repeat_of_id: int | None = Field(default=None, foreign_key="appeal.id")
+    repeat_similarity: float | None = None
+    outcome: str | None = None
+    outcome_text: str | None = None
+    answered_at: datetime | None = None
+    closed_at: datetime | None = Field(default=None, index=True)
+    paused_since: datetime | None = None  # waiting for the client, when the clock pauses
+    purged_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change to an appeal. Rows are only ever inserted (database triggers refuse
+    UPDATE and DELETE), so the trail cannot be edited."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    at: datetime
+    actor: str
+    action: str  # status, assign, escalate, outcome, reply, measure_added, measure_done, ...
+    from_value: str | None = None
+    to_value: str | None = None
+    note: str | None = None
+
+
+class Measure(SQLModel, table=True):
+    """A remediation measure (4.1, 4.2)."""
+
+    __tablename__ = "measure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    what: str
+    who: str
+    due_on: date = Field(index=True)
+    done_on: date | None = None
     created_at: datetime
 
 
