@@ -228,10 +228,13 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
 
 
 def _register_plugins() -> None:
+    from complaintdesk import cli_workflow
     from complaintdesk.cli_inspect import eval_cmd, inspect_cmd
 
-    main.add_command(inspect_cmd)
-    main.add_command(eval_cmd)
+    for command in (inspect_cmd, eval_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
+                    cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
+                    cli_workflow.migrate_cmd):
+        main.add_command(command)
 
 
 _register_plugins()

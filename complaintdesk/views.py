@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from complaintdesk.errors import NotFoundError
 from complaintdesk.timeutil import format_date, format_datetime
-from journal import register
+from journal import register, workflow
 
 
 def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
@@ -44,6 +44,22 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
              "flags": [f for f in a.flags.split(",") if f]}
             for a in register.appeal_attachments(session, appeal.id)
         ],
+        "outcome": appeal.outcome,
+        "outcome_text": appeal.outcome_text,
+        "answered": format_datetime(appeal.answered_at, tz) if appeal.answered_at else None,
+        "closed": format_datetime(appeal.closed_at, tz) if appeal.closed_at else None,
+        "repeat_of": _number_of(session, appeal.repeat_of_id),
+        "repeat_similarity": appeal.repeat_similarity,
+        "measures": [
+            {"id": m.id, "what": m.what, "who": m.who, "due": m.due_on.strftime("%d.%m.%Y"),
+             "done": m.done_on.strftime("%d.%m.%Y") if m.done_on else None}
+            for m in workflow.measures_of(session, appeal.id)
+        ],
+        "history": [
+            {"at": format_datetime(e.at, tz), "actor": e.actor, "action": e.action,
+             "from": e.from_value, "to": e.to_value, "note": e.note}
+            for e in workflow.history(session, appeal.id)
+        ],
         "outbox": [
             {"purpose": o.purpose, "recipient": o.recipient, "subject": o.subject,
              "state": o.state, "attempts": o.attempts, "last_error": o.last_error,
@@ -51,6 +67,15 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
             for o in register.appeal_outbox(session, appeal.id)
         ],
     }
+
+
+def _number_of(session: Session, appeal_id: int | None) -> str | None:
+    if appeal_id is None:
+        return None
+    from journal.models import Appeal
+
+    other = session.get(Appeal, appeal_id)
+    return other.number if other else None
 
 
 def format_details(d: dict[str, Any]) -> str:
@@ -74,7 +99,18 @@ def format_details(d: dict[str, Any]) -> str:
     for a in d["attachments"]:
         flags = f" [{', '.join(a['flags'])}]" if a["flags"] else ""
         lines.append(f"  attachment: {a['filename']} ({a['content_type']}, {a['size']} B){flags}")
+    if d["repeat_of"]:
+        lines.append(f"  REPEAT of {d['repeat_of']} (similarity {d['repeat_similarity']:.2f}, 2.4)")
+    if d["outcome"]:
+        lines.append(f"  outcome {d['outcome']}: {d['outcome_text']}")
+    for m in d["measures"]:
+        lines.append(f"  measure {m['id']}: {m['what']} ({m['who']}, due {m['due']}"
+                     + (f", done {m['done']})" if m["done"] else ")"))
     for o in d["outbox"]:
         lines.append(f"  mail out: {o['purpose']} to {o['recipient']}: {o['state']}")
+    for e in d["history"]:
+        change = f"{e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
+        lines.append(f"  {e['at']} {e['actor']}: {e['action']} {change}"
+                     + (f" ({e['note']})" if e["note"] else ""))
     lines += ["", d["text"]]
     return "\n".join(lines)

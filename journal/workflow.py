@@ -157,6 +157,15 @@ def measures_of(session: Session, appeal_id: int) -> list[Measure]:
                              .order_by(col(Measure.id))))
 
 
+def open_measures(session: Session) -> list[tuple[str, Measure]]:
+    """Every measure not yet done, with its appeal's number, by due date."""
+    rows = session.exec(
+        select(Appeal.number, Measure).join(Appeal, col(Appeal.id) == col(Measure.appeal_id))
+        .where(col(Measure.done_on).is_(None)).order_by(col(Measure.due_on))
+    )
+    return [(number, measure) for number, measure in rows]
+
+
 def history(session: Session, appeal_id: int) -> list[AuditEvent]:
     return list(session.exec(select(AuditEvent).where(AuditEvent.appeal_id == appeal_id)
                              .order_by(col(AuditEvent.id))))

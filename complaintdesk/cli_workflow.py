@@ -1,0 +1,173 @@
+"""CLI commands for the regulation's workflow: status, assign, escalate, close, measures,
+and the schema migration. Thin shells over complaintdesk.staffops."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date, datetime
+from typing import Any
+
+import click
+from sqlmodel import Session
+
+from complaintdesk import staffops
+from complaintdesk.errors import DaemonError
+from complaintdesk.timeutil import utcnow
+from journal import register, workflow
+from journal.models import OUTCOMES, STATUSES
+
+
+def actor_option(fn: Any) -> Any:
+    return click.option("--actor", default=lambda: os.environ.get("COMPLAINTDESK_ACTOR")
+                        or getpass.getuser(), show_default="$COMPLAINTDESK_ACTOR or $USER",
+                        help="Who makes the change (recorded in the audit trail).")(fn)
+
+
+def parse_date(value: str) -> date:
+    """25.11.2026 or 2026-11-25."""
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"{value!r} is not a date like 25.11.2026")
+
+
+def _engine(ctx: click.Context) -> tuple[Any, Any]:
+    from complaintdesk.cli import _app, _deps
+
+    _, config = _app(ctx, logging_on=False)
+    return config, _deps(config).engine
+
+
+def _run(action: Any) -> Any:
+    try:
+        return action()
+    except DaemonError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("status")
+@click.argument("number")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--note", default=None, help="Why (recorded in the audit trail).")
+@actor_option
+@click.pass_context
+def status_cmd(ctx: click.Context, number: str, status: str, note: str | None, actor: str) -> None:
+    """Move an appeal to another STATUS."""
+    config, engine = _engine(ctx)
+    new = _run(lambda: staffops.set_status(engine, config, number, status, actor, utcnow(), note))
+    click.echo(f"{number}: {new}")
+
+
+@click.command("assign")
+@click.argument("number")
+@click.argument("target")
+@click.option("--note", default=None, help="Why (recorded in the audit trail).")
+@actor_option
+@click.pass_context
+def assign_cmd(ctx: click.Context, number: str, target: str, note: str | None, actor: str) -> None:
+    """Hand an appeal to a department (by key) or a person (by name)."""
+    config, engine = _engine(ctx)
+    dept, who = _run(lambda: staffops.assign(engine, config, number, target, actor, utcnow(), note))
+    click.echo(f"{number}: {dept} / {who}")
+
+
+@click.command("escalate")
+@click.argument("number")
+@click.option("--note", required=True, help="Why there is no common position (3.6).")
+@actor_option
+@click.pass_context
+def escalate_cmd(ctx: click.Context, number: str, note: str, actor: str) -> None:
+    """Escalate an appeal to the head organisation (3.6)."""
+    config, engine = _engine(ctx)
+    _run(lambda: staffops.escalate(engine, config, number, actor, utcnow(), note))
+    click.echo(f"{number}: escalated")
+
+
+@click.command("close")
+@click.argument("number")
+@click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
+              help="The result (3.8); required unless already recorded.")
+@click.option("--text", default=None, help="The outcome in words.")
+@actor_option
+@click.pass_context
+def close_cmd(ctx: click.Context, number: str, outcome: str | None, text: str | None,
+              actor: str) -> None:
+    """Close an answered appeal, recording its outcome (3.8)."""
+    _, engine = _engine(ctx)
+    _run(lambda: staffops.close(engine, number, actor, utcnow(), outcome, text))
+    click.echo(f"{number}: closed")
+
+
+@click.group("measures")
+def measures_cmd() -> None:
+    """Remediation measures per appeal (4.1, 4.2)."""
+
+
+@measures_cmd.command("add")
+@click.argument("number")
+@click.option("--what", required=True, help="The measure.")
+@click.option("--who", required=True, help="Who is responsible.")
+@click.option("--due", "due", required=True, help="By when (25.11.2026).")
+@actor_option
+@click.pass_context
+def measures_add(ctx: click.Context, number: str, what: str, who: str, due: str,
+                 actor: str) -> None:
+    """Plan a measure for appeal NUMBER."""
+    _, engine = _engine(ctx)
+    due_on = parse_date(due)
+    measure_id = _run(lambda: staffops.add_measure(engine, number, what, who, due_on, actor,
+                                                   utcnow()))
+    click.echo(f"measure {measure_id} added to {number}")
+
+
+@measures_cmd.command("done")
+@click.argument("measure_id", type=int)
+@click.option("--on", "done_on", default=None, help="Done on (default today).")
+@actor_option
+@click.pass_context
+def measures_done(ctx: click.Context, measure_id: int, done_on: str | None, actor: str) -> None:
+    """Mark measure MEASURE_ID done."""
+    _, engine = _engine(ctx)
+    day = parse_date(done_on) if done_on else date.today()
+    _run(lambda: staffops.complete_measure(engine, measure_id, day, actor, utcnow()))
+    click.echo(f"measure {measure_id} done on {day.strftime('%d.%m.%Y')}")
+
+
+@measures_cmd.command("list")
+@click.argument("number", required=False)
+@click.pass_context
+def measures_list(ctx: click.Context, number: str | None) -> None:
+    """Measures of one appeal, or every open measure."""
+    _, engine = _engine(ctx)
+    with Session(engine) as session:
+        if number:
+            appeal = register.appeal_by_number(session, number)
+            if appeal is None or appeal.id is None:
+                raise click.ClickException(f"no appeal with number {number!r}")
+            rows = [(appeal.number, m) for m in workflow.measures_of(session, appeal.id)]
+        else:
+            rows = workflow.open_measures(session)
+    for appeal_number, m in rows:
+        done = f"done {m.done_on.strftime('%d.%m.%Y')}" if m.done_on else "open"
+        click.echo(f"{m.id:>5} {appeal_number:<12} due {m.due_on.strftime('%d.%m.%Y')}  {done:<16} "
+                   f"{m.who}: {m.what}")
+    if not rows:
+        click.echo("no measures")
+
+
+@click.command("migrate")
+@click.pass_context
+def migrate_cmd(ctx: click.Context) -> None:
+    """Upgrade the journal's schema in place to this version."""
+    from complaintdesk.cli import _app
+    from journal.db import make_engine
+    from journal.schema import current_revision, head_revision, upgrade
+
+    _, config = _app(ctx, logging_on=False)
+    engine = make_engine(config.database.url)
+    before = _run(lambda: current_revision(engine))
+    _run(lambda: upgrade(engine))
+    click.echo(f"journal schema: {before or 'empty'} -> {head_revision()}")
