@@ -47,7 +47,11 @@ class AppContext:
         config = self.load_config()
         try:
             for section in sections:
-                getattr(config, section).password(section)
+                if section == "mailbox":
+                    for i, box in enumerate(config.all_mailboxes()):
+                        box.password("mailbox" if i == 0 else f"mailboxes.{i - 1}")
+                else:
+                    getattr(config, section).password(section)
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from None
 
@@ -121,24 +125,24 @@ def run(ctx: click.Context) -> None:
 @click.pass_context
 def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
     """One cycle: fetch everything new, register it, send the outbox, print a summary."""
-    from complaintdesk.poll import poll_mailbox, send_outbox
-    from ingest.imap import ImapMailbox
+    from complaintdesk.poll import poll_all, send_outbox
 
     app, config = _app(ctx)
     app.check_passwords("mailbox", *(() if no_send else ("smtp",)))
     deps = _deps(config)
     try:
-        with ImapMailbox(config.mailbox, config.mailbox.password("mailbox")) as client, \
-                _Progress() as bar:
-            summary = poll_mailbox(client, deps, progress=bar.update, on_total=bar.start)
+        with _Progress() as bar:
+            summary, errors = poll_all(deps, progress=bar.update, on_total=bar.start)
         if not no_send:
             report = send_outbox(deps)
             summary.acks_sent = report.sent
             if report.error:
                 click.echo(f"outbox: {report.error}; mail stays queued", err=True)
-    except DaemonError as exc:
-        raise click.ClickException(str(exc)) from None
+    finally:
+        deps.analyzer.close()
     click.echo(summary.line())
+    if errors:
+        raise click.ClickException("; ".join(errors))
 
 
 class _Progress:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -18,6 +18,7 @@ from classify.types import ClassifyRules, DepartmentRule, RegionRule
 from complaintdesk.errors import ConfigError
 
 ENV_CONFIG = "COMPLAINTDESK_CONFIG"
+_S = TypeVar("_S", bound="_ServerSettings")
 
 
 class _Section(BaseModel):
@@ -32,10 +33,14 @@ class _ServerSettings(_Section):
     ca_file: Path | None = None
     username: str | None = None
     password_env: str | None = None
+    password_file: Path | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
 
     def password(self, section: str) -> str | None:
-        """The password from the environment; ConfigError naming the key when it is unset."""
+        """The password from the environment or a 0600 file; ConfigError naming the key when
+        it cannot be had. The value itself never appears in a message."""
+        if self.password_file is not None:
+            return _read_secret_file(self.password_file, f"{section}.password_file")
         if not self.password_env:
             return None
         value = os.environ.get(self.password_env)
@@ -44,6 +49,16 @@ class _ServerSettings(_Section):
                 f"{section}.password_env: environment variable {self.password_env} is not set"
             )
         return value
+
+
+def _read_secret_file(path: Path, key: str) -> str:
+    try:
+        mode = path.stat().st_mode
+        if mode & 0o077:
+            raise ConfigError(f"{key}: {path} must be readable by its owner only (chmod 600)")
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{key}: cannot read {path} ({exc.strerror})") from None
 
 
 class ImapSettings(_ServerSettings):
@@ -122,6 +137,14 @@ class DigestSettings(_Section):
     all_appeals_to: str | None = None
 
 
+class LimitsSettings(_Section):
+    workers: int = Field(default=1, ge=0, le=16)
+    mail_seconds: float = Field(default=60.0, gt=0)
+    mail_bytes: int = Field(default=60_000_000, ge=0)
+    auto_per_recipient_per_hour: int = Field(default=3, ge=0)
+    auto_global_per_hour: int = Field(default=200, ge=0)
+
+
 class DaemonSettings(_Section):
     poll_interval_seconds: float = Field(default=60.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -152,6 +175,7 @@ class RegionSettings(_Section):
 
 class Config(_Section):
     mailbox: ImapSettings
+    mailboxes: list[ImapSettings] = []
     smtp: SmtpSettings
     database: DatabaseSettings = DatabaseSettings()
     storage: StorageSettings = StorageSettings()
@@ -160,6 +184,7 @@ class Config(_Section):
     digest: DigestSettings = DigestSettings()
     people: list[PersonSettings] = []
     daemon: DaemonSettings = DaemonSettings()
+    limits: LimitsSettings = LimitsSettings()
     templates: TemplateSettings = TemplateSettings()
     default_department: str = "sales"
     departments: list[DepartmentSettings]
@@ -192,6 +217,10 @@ class Config(_Section):
                             *(d.phone for d in self.departments)) if p
             ),
         )
+
+    def all_mailboxes(self) -> list[ImapSettings]:
+        """The main mailbox and any further ones, each polled on its own."""
+        return [self.mailbox, *self.mailboxes]
 
     def department(self, key: str | None) -> DepartmentSettings | None:
         return next((d for d in self.departments if d.key == key), None)
@@ -235,6 +264,9 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def _check_references(config: Config, path: Path) -> None:
+    names = [m.name for m in config.all_mailboxes()]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: mailboxes: each mailbox needs its own name")
     keys = [d.key for d in config.departments]
     if len(set(keys)) != len(keys):
         raise ConfigError(f"{path}: departments: duplicate key")
@@ -263,7 +295,13 @@ def _resolve_paths(config: Config, base: Path) -> Config:
             "database": DatabaseSettings(url=url),
             "storage": config.storage.model_copy(update={"path": absolute(config.storage.path)}),
             "templates": TemplateSettings(path=absolute(config.templates.path)),  # type: ignore[arg-type]
-            "mailbox": config.mailbox.model_copy(update={"ca_file": absolute(config.mailbox.ca_file)}),
-            "smtp": config.smtp.model_copy(update={"ca_file": absolute(config.smtp.ca_file)}),
+            "mailbox": _resolve_server(config.mailbox, absolute),
+            "mailboxes": [_resolve_server(m, absolute) for m in config.mailboxes],
+            "smtp": _resolve_server(config.smtp, absolute),
         }
     )
+
+
+def _resolve_server(section: _S, absolute: Any) -> _S:
+    return section.model_copy(update={"ca_file": absolute(section.ca_file),
+                                      "password_file": absolute(section.password_file)})

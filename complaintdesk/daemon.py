@@ -13,8 +13,7 @@ import schedule
 
 from complaintdesk.errors import DaemonError
 from complaintdesk.flow import Deps
-from complaintdesk.poll import poll_mailbox, send_outbox
-from ingest.imap import ImapMailbox
+from complaintdesk.poll import poll_all, send_outbox
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +56,11 @@ class Daemon:
         self._failures, self._last_error = 0, None
 
     def _poll(self) -> None:
-        settings = self.deps.config.mailbox
-        with ImapMailbox(settings, settings.password("mailbox")) as client:
-            summary = poll_mailbox(client, self.deps, should_stop=self.stop.is_set)
+        summary, errors = poll_all(self.deps, should_stop=self.stop.is_set)
         if summary.fetched:
             log.info("poll: %s", summary.line())
+        if errors:
+            raise DaemonError("; ".join(errors))
 
     def _send(self) -> None:
         report = send_outbox(self.deps)
@@ -78,4 +77,5 @@ class Daemon:
             scheduler.run_pending()
             idle = scheduler.idle_seconds
             self.stop.wait(min(1.0, max(0.05, idle if idle is not None else 1.0)))
+        self.deps.analyzer.close()
         log.info("complaintdesk daemon stopped")

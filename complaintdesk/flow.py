@@ -10,7 +10,7 @@ from __future__ import annotations
 import email.utils
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -18,14 +18,12 @@ from jinja2 import Environment
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from classify import classify_message
 from classify.types import Classification, ClassifyRules
+from complaintdesk.analysis import Analysis, Analyzer, analyze
 from complaintdesk.config import Config
-from complaintdesk.errors import ParseError
 from complaintdesk.timeutil import as_utc, due_at
 from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
-from ingest.parse import parse_message
 from ingest.types import ParsedMessage, RawMessage
 from journal import register
 from journal.models import (
@@ -68,34 +66,27 @@ class Deps:
     rules: ClassifyRules
     now: Callable[[], datetime]
     new_message_id: Callable[[], str]
-
-
-@dataclass(frozen=True)
-class _Stored:
-    raw_name: str
-    attachments: tuple[tuple[Attachment, ...], ...] = field(default=())
+    analyzer: Analyzer
 
 
 def process_one(raw: RawMessage, deps: Deps) -> Result:
-    """One mail, start to end. Raises only for infrastructure failures (disk, database)."""
+    """One mail, start to end, read inline. Raises only for infrastructure failures."""
+    return record(raw, analyze(raw.data, deps.rules, deps.config.limits.mail_bytes), deps)
+
+
+def record(raw: RawMessage, analysis: Analysis, deps: Deps) -> Result:
+    """Keep the raw mail, then register, thread or set aside what ``analysis`` decided."""
     with Session(deps.engine) as session:
         earlier = register.find_duplicate(session, raw.sha256)
     if earlier is not None:
         return _commit_duplicate(raw, deps, earlier)
     storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
-    try:
-        parsed = parse_message(raw.data)
-    except ParseError as exc:
-        return _commit(raw, deps, None, None, f"unreadable: {exc}")
-    decision = classify_message(parsed, deps.rules)
-    if decision.automated:
-        return _commit(raw, deps, parsed, decision, "automated: " + "; ".join(decision.reasons[:3]))
-    return _commit(raw, deps, parsed, decision, None)
+    return _commit(raw, deps, analysis.parsed, analysis.decision, analysis.set_aside)
 
 
 def _commit(raw: RawMessage, deps: Deps, parsed: ParsedMessage | None,
             decision: Classification | None, set_aside: str | None) -> Result:
-    attachments = _store_attachments(parsed, deps) if parsed else ()
+    attachments = _store_attachments(parsed, deps) if parsed and not set_aside else ()
     now = deps.now()
     with Session(deps.engine) as session:
         inbound = _inbound(raw, parsed, now)
@@ -105,7 +96,7 @@ def _commit(raw: RawMessage, deps: Deps, parsed: ParsedMessage | None,
         for att in attachments:
             att.inbound_id, att.appeal_id = inbound.id or 0, inbound.appeal_id
             session.add(att)
-        register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
+        register.set_mailbox_state(session, raw.mailbox, raw.folder,
                                    raw.uidvalidity, raw.uid)
         session.commit()
     log.info("uid=%s message_id=%s outcome=%s appeal=%s", raw.uid, _id_hash(parsed),
@@ -123,7 +114,7 @@ def _commit_duplicate(raw: RawMessage, deps: Deps, earlier: InboundMessage) -> R
             outcome=OUTCOME_SET_ASIDE, appeal_id=earlier.appeal_id, received_at=deps.now(),
             reason=f"duplicate: same bytes as uid {earlier.uid} (uidvalidity {earlier.uidvalidity})",
         ))
-        register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
+        register.set_mailbox_state(session, raw.mailbox, raw.folder,
                                    raw.uidvalidity, raw.uid)
         session.commit()
     log.info("uid=%s outcome=duplicate of uid=%s", raw.uid, earlier.uid)
@@ -174,6 +165,10 @@ def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessa
     recipient = decision.applicant.email
     if not recipient or _is_own(recipient, deps.rules):
         return False
+    limited = _over_automatic_limit(session, recipient, deps, now)
+    if limited:
+        log.warning("appeal=%s acknowledgement not sent: %s", appeal.number, limited)
+        return False
     org = deps.config.organisation
     dept = deps.config.department(appeal.department)
     ctx = AckContext(
@@ -190,6 +185,19 @@ def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessa
     outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose, message_id=message_id,
                    recipient=recipient, subject=out.subject, raw=raw, now=now)
     return True
+
+
+def _over_automatic_limit(session: Session, recipient: str, deps: Deps,
+                          now: datetime) -> str | None:
+    """Mail loops and floods stop here: beyond the per-address or global hourly limit an
+    appeal is registered but not acknowledged (issue 5)."""
+    limits = deps.config.limits
+    to_one, in_all = outbox.automatic_counts(session, recipient, now - timedelta(hours=1))
+    if to_one >= limits.auto_per_recipient_per_hour:
+        return f"{to_one} automatic mails to this address in the last hour"
+    if in_all >= limits.auto_global_per_hour:
+        return f"{in_all} automatic mails in the last hour (global limit)"
+    return None
 
 
 def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, ...]:

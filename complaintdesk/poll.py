@@ -7,17 +7,21 @@ foresaw is set aside with its reason (raw kept), never dropped, and the next mai
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlmodel import Session
 
-from complaintdesk.config import Config
-from complaintdesk.errors import JournalError, StorageError
-from complaintdesk.flow import Deps, Outcome, Result, process_one
+from complaintdesk.config import Config, ImapSettings
+from complaintdesk.errors import DaemonError, JournalError, StorageError
+from complaintdesk.analysis import Analysis, Analyzer
+from complaintdesk.flow import Deps, Outcome, Result, record
 from complaintdesk.timeutil import utcnow
+from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
 from journal import register
 from journal.db import create_schema, make_engine
@@ -48,6 +52,13 @@ class PollSummary:
         self.counts[result.outcome.value] = self.counts.get(result.outcome.value, 0) + 1
         self.acks_queued += int(result.ack_queued)
 
+    def merge(self, other: PollSummary) -> None:
+        self.fetched += other.fetched
+        self.acks_queued += other.acks_queued
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+        self.stopped_by = self.stopped_by or other.stopped_by
+
     def line(self) -> str:
         c = self.counts
         text = (f"registered {c.get('registered', 0)} / threaded {c.get('threaded', 0)} / "
@@ -57,24 +68,34 @@ class PollSummary:
         return text + (f" (stopped: {self.stopped_by})" if self.stopped_by else "")
 
 
-def build_deps(config: Config, now: Callable[[], object] = utcnow) -> Deps:
+def build_deps(config: Config, now: Callable[[], object] = utcnow,
+               workers: int | None = None) -> Deps:
+    """Open the journal (refusing an old schema) and make everything the flow needs."""
     engine = make_engine(config.database.url)
     create_schema(engine)
     config.storage.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    limits = config.limits
+    rules = config.classify_rules()
     return Deps(
         config=config, engine=engine, env=make_environment(config.templates.path),
-        rules=config.classify_rules(), now=now,  # type: ignore[arg-type]
+        rules=rules, now=now,  # type: ignore[arg-type]
         new_message_id=lambda: new_message_id(config.smtp.sender),
+        analyzer=Analyzer(rules, limits.workers if workers is None else workers,
+                          limits.mail_seconds, limits.mail_bytes),
     )
 
 
-def poll_mailbox(client: MailboxClient, deps: Deps,
+def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | None = None,
                  progress: Callable[[int], None] | None = None,
                  on_total: Callable[[int], None] | None = None,
                  should_stop: Callable[[], bool] = lambda: False) -> PollSummary:
-    """Fetch every mail above the last UID processed and run each through the flow."""
+    """Fetch every mail above the last UID processed and run each through the flow.
+
+    Mails are read (parsed and classified) in worker processes a few ahead of the one being
+    committed, in UID order; marking on the server follows each batch's commits."""
+    settings = settings or deps.config.mailbox
     summary = PollSummary()
-    name, folder = deps.config.mailbox.name, deps.config.mailbox.folder
+    name, folder = settings.name, settings.folder
     uidvalidity = client.uidvalidity()
     last_uid = _last_uid(deps, name, folder, uidvalidity)
     _mark_leftovers(client, deps, name, uidvalidity)
@@ -82,8 +103,11 @@ def poll_mailbox(client: MailboxClient, deps: Deps,
     if on_total:
         on_total(len(uids))
     done: list[int] = []
-    for raw in client.fetch(uids, uidvalidity):
-        result = _process_safely(raw, deps)
+    for raw, future in _read_ahead(client.fetch(uids, uidvalidity), deps):
+        if should_stop() and summary.fetched:
+            summary.stopped_by = "signal"
+            break
+        result = _process_safely(raw, future, deps)
         if result is None:
             summary.stopped_by = "journal or storage failure; will retry"
             break
@@ -92,19 +116,56 @@ def poll_mailbox(client: MailboxClient, deps: Deps,
         done.append(raw.uid)
         if progress:
             progress(1)
-        if len(done) >= deps.config.mailbox.batch_size or should_stop():
+        if len(done) >= settings.batch_size:
             _mark(client, deps, name, uidvalidity, done)
             done = []
-        if should_stop():
-            summary.stopped_by = "signal"
-            break
     _mark(client, deps, name, uidvalidity, done)
     return summary
 
 
-def _process_safely(raw: RawMessage, deps: Deps) -> Result | None:
+def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,
+             progress: Callable[[int], None] | None = None,
+             on_total: Callable[[int], None] | None = None
+             ) -> tuple[PollSummary, list[str]]:
+    """Poll every configured mailbox; one that fails does not stop the others.
+    Returns the combined summary and one error line per failed mailbox."""
+    total, errors = PollSummary(), []
+    for settings in deps.config.all_mailboxes():
+        if should_stop():
+            break
+        try:
+            with ImapMailbox(settings, settings.password("mailbox")) as client:
+                summary = poll_mailbox(client, deps, settings, progress, on_total, should_stop)
+        except DaemonError as exc:
+            errors.append(f"mailbox {settings.name}: {exc}")
+            continue
+        total.merge(summary)
+    return total, errors
+
+
+_AHEAD_MAILS = 8
+_AHEAD_BYTES = 64 * 1024 * 1024
+
+
+def _read_ahead(raws: Iterator[RawMessage], deps: Deps
+                ) -> Iterator[tuple[RawMessage, Future[Analysis]]]:
+    """Submit mails to the analyzer a few ahead of the consumer, bounded in count and bytes."""
+    pending: deque[tuple[RawMessage, Future[Analysis]]] = deque()
+    in_flight = 0
+    for raw in raws:
+        pending.append((raw, deps.analyzer.submit(raw.data)))
+        in_flight += len(raw.data)
+        while pending and (len(pending) > _AHEAD_MAILS or in_flight > _AHEAD_BYTES):
+            item = pending.popleft()
+            in_flight -= len(item[0].data)
+            yield item
+    while pending:
+        yield pending.popleft()
+
+
+def _process_safely(raw: RawMessage, future: Future[Analysis], deps: Deps) -> Result | None:
     try:
-        return process_one(raw, deps)
+        return record(raw, deps.analyzer.result(future), deps)
     except (StorageError, JournalError) as exc:
         log.error("uid=%s not processed: %s", raw.uid, exc)
         return None
@@ -128,7 +189,7 @@ def _set_aside_after_error(raw: RawMessage, deps: Deps, exc: Exception) -> Resul
                                    sha256=raw.sha256, size=len(raw.data),
                                    outcome=OUTCOME_SET_ASIDE, reason=reason,
                                    received_at=deps.now()))
-        register.set_mailbox_state(session, raw.mailbox, deps.config.mailbox.folder,
+        register.set_mailbox_state(session, raw.mailbox, raw.folder,
                                    raw.uidvalidity, raw.uid)
         session.commit()
     return Result(Outcome.SET_ASIDE, reason=reason)

@@ -98,7 +98,8 @@ class ImapMailbox:
                 lambda c=chunk: list(self._box.fetch(uid_list=c, mark_seen=False, bulk=batch))
             )
             for item in sorted(fetched, key=lambda f: f.uid):
-                yield RawMessage(self.settings.name, uidvalidity, item.uid, item.data)
+                yield RawMessage(self.settings.name, uidvalidity, item.uid, item.data,
+                                 self.settings.folder)
 
     def mark_done(self, uids: Sequence[int]) -> None:
         """Set the done keyword, or move to the done folder when one is configured."""

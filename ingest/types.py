@@ -17,6 +17,7 @@ class RawMessage:
     uidvalidity: int
     uid: int
     data: bytes
+    folder: str = "INBOX"
 
     @property
     def sha256(self) -> str:

@@ -151,14 +151,14 @@ class Outbox(SQLModel, table=True):
     appeal_id: int | None = Field(default=None, foreign_key="appeal.id", index=True)
     purpose: str  # acknowledgement, reply, ...
     message_id: str = Field(unique=True, index=True)
-    recipient: str
+    recipient: str = Field(index=True)
     subject: str
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     state: str = Field(default=PENDING, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(index=True)
     last_error: str | None = None
-    created_at: datetime
+    created_at: datetime = Field(index=True)
     sent_at: datetime | None = None
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from complaintdesk.errors import DeliveryError
 from journal.models import FAILED, PENDING, SENT, Outbox
@@ -55,6 +55,16 @@ def enqueue(
     return row
 
 
+def automatic_counts(session: Session, recipient: str, since: datetime,
+                     purposes: tuple[str, ...] = ("acknowledgement",)) -> tuple[int, int]:
+    """Automatic mails queued since ``since``: to ``recipient``, and in all (indexed)."""
+    base = select(func.count()).select_from(Outbox).where(
+        col(Outbox.created_at) >= since, col(Outbox.purpose).in_(purposes))
+    to_one = session.exec(base.where(Outbox.recipient == recipient)).one()
+    in_all = session.exec(base).one()
+    return int(to_one), int(in_all)
+
+
 def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     query = (
         select(Outbox.id)
@@ -85,7 +95,7 @@ def send_pending(
         report.error = str(exc)
         with Session(engine) as session:
             for outbox_id in ids[report.sent + report.failed + report.deferred:]:
-                _defer(session, outbox_id, str(exc), now(), policy, report)
+                _defer(session, outbox_id, str(exc), now(), policy, report, may_fail=False)
             session.commit()
     return report
 
@@ -121,20 +131,23 @@ def _send_one(engine: Engine, sender: Sender, outbox_id: int, now: Callable[[], 
 
 
 def _defer(session: Session, outbox_id: int, error: str, now: datetime, policy: RetryPolicy,
-           report: SendReport) -> None:
+           report: SendReport, may_fail: bool = True) -> None:
+    """Try again later. A server that cannot be reached at all is not the mail's fault: such
+    attempts back off but never use up ``max_attempts``, so every queued mail goes out once
+    the server is back, however long it was down."""
     row = session.get(Outbox, outbox_id)
     if row is None or row.state != PENDING:
         return
     row.attempts += 1
     row.last_error = error[:500]
-    if row.attempts >= policy.max_attempts:
+    if may_fail and row.attempts >= policy.max_attempts:
         row.state = FAILED
         report.failed += 1
         log.warning("outbox=%s failed after %s attempts: %s", outbox_id, row.attempts, error)
         return
     row.next_attempt_at = now + policy.delay(row.attempts)
     report.deferred += 1
-    log.warning("outbox=%s deferred (attempt %s): %s", outbox_id, row.attempts, error)
+    log.debug("outbox=%s deferred (attempt %s): %s", outbox_id, row.attempts, error)
 
 
 def _fail(session: Session, outbox_id: int, error: str, report: SendReport) -> None:

@@ -63,7 +63,7 @@ class SmtpSender:
         except (UnicodeError, ValueError) as exc:
             raise DeliveryError(f"unsendable address: {type(exc).__name__}", permanent=True) from exc
         if refused:
-            raise DeliveryError(f"recipient refused: {refused}", permanent=True)
+            raise DeliveryError(f"recipient refused ({len(refused)})", permanent=True)
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings

@@ -45,7 +45,7 @@ def deps(tmp_path: Path):
     cfg = tmp_path / "config.yaml"
     cfg.write_text(text, encoding="utf-8")
     clock = [datetime(2026, 11, 25, 9, 0, tzinfo=UTC)]
-    return build_deps(load_config(cfg), now=lambda: clock[0])
+    return build_deps(load_config(cfg), now=lambda: clock[0], workers=0)
 
 
 def test_mails_become_appeals_with_one_ack_each(deps) -> None:
@@ -87,3 +87,23 @@ def test_uidvalidity_change_creates_no_duplicates(deps) -> None:
     with Session(deps.engine) as s:
         assert len(list(s.exec(select(Appeal)))) == 2
         assert len(list(s.exec(select(InboundMessage)))) == 4  # every UID seen is recorded
+
+
+def test_automatic_mail_per_address_limit_stops_loops(deps) -> None:
+    mails = [russian_mail(body=f"Письмо номер {i}.", from_addr="loop@example.ru",
+                          subject=f"Вопрос {i}") for i in range(5)]
+    summary = poll_mailbox(FakeMailbox(mails), deps)
+    assert summary.counts == {"registered": 5}
+    assert summary.acks_queued == deps.config.limits.auto_per_recipient_per_hour == 3
+    with Session(deps.engine) as s:
+        assert len(list(s.exec(select(Appeal)))) == 5
+        assert len(list(s.exec(select(Outbox)))) == 3
+
+
+def test_global_automatic_limit(deps) -> None:
+    limited = deps.config.model_copy(update={"limits": deps.config.limits.model_copy(
+        update={"auto_global_per_hour": 2})})
+    from dataclasses import replace
+    deps = replace(deps, config=limited)
+    mails = [russian_mail(body=f"Письмо {i}.", from_addr=f"c{i}@example.ru") for i in range(4)]
+    assert poll_mailbox(FakeMailbox(mails), deps).acks_queued == 2
