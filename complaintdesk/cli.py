@@ -237,7 +237,7 @@ def _register_plugins() -> None:
 
     for command in (inspect_cmd, eval_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
-                    cli_workflow.migrate_cmd):
+                    cli_workflow.migrate_cmd, cli_workflow.purge_cmd):
         main.add_command(command)
 
 

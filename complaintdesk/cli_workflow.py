@@ -171,3 +171,29 @@ def migrate_cmd(ctx: click.Context) -> None:
     before = _run(lambda: current_revision(engine))
     _run(lambda: upgrade(engine))
     click.echo(f"journal schema: {before or 'empty'} -> {head_revision()}")
+
+
+@click.command("purge")
+@click.option("--before", "before", default=None,
+              help="Purge appeals closed before this date (default: retention.closed_years ago).")
+@click.option("--yes", is_flag=True, help="Do it without asking.")
+@click.pass_context
+def purge_cmd(ctx: click.Context, before: str | None, yes: bool) -> None:
+    """Remove personal data and files of appeals closed before a date (152-FZ retention)."""
+    from datetime import UTC
+
+    from journal.retention import purge_closed_before
+
+    config, engine = _engine(ctx)
+    if before:
+        cutoff = datetime.combine(parse_date(before), datetime.min.time(), tzinfo=UTC)
+    else:
+        now = utcnow()
+        cutoff = now.replace(year=now.year - config.retention.closed_years)
+    if not yes:
+        click.confirm(f"Purge personal data of appeals closed before "
+                      f"{cutoff.strftime('%d.%m.%Y')}?", abort=True)
+    with Session(engine) as session:
+        report = purge_closed_before(session, cutoff, config.storage.path, utcnow())
+        session.commit()
+    click.echo(f"purged {report.appeals} appeals, removed {report.files_removed} files")

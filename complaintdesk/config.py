@@ -145,6 +145,10 @@ class LimitsSettings(_Section):
     auto_global_per_hour: int = Field(default=200, ge=0)
 
 
+class RetentionSettings(_Section):
+    closed_years: int = Field(default=5, ge=1, le=100)
+
+
 class DaemonSettings(_Section):
     poll_interval_seconds: float = Field(default=60.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -185,6 +189,7 @@ class Config(_Section):
     people: list[PersonSettings] = []
     daemon: DaemonSettings = DaemonSettings()
     limits: LimitsSettings = LimitsSettings()
+    retention: RetentionSettings = RetentionSettings()
     templates: TemplateSettings = TemplateSettings()
     default_department: str = "sales"
     departments: list[DepartmentSettings]

@@ -162,3 +162,28 @@ def test_cli_measures(desk_factory) -> None:
     assert "done 30.11.2026" in desk.cli("measures", "list", "1/2026").output
     assert desk.cli("measures", "add", "1/2026", "--what", "x", "--who", "y",
                     "--due", "32.13.2026").exit_code == 2
+
+
+def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) -> None:
+    from tests.mailfactory import russian_mail
+
+    desk = desk_factory()
+    desk.append(russian_mail(body="Моя претензия, Иванов Пётр, +7 910 000-00-00.",
+                             attachments=[("чек.pdf", "application/pdf", b"%PDF-1 receipt")]))
+    desk.append(russian_mail(body="Второе, ещё открытое.", from_addr="other@example.ru"))
+    desk.poll()
+    desk.cli("status", "1/2026", "answered")
+    assert desk.cli("close", "1/2026", "--outcome", "rejected", "--text", "Отказано").exit_code == 0
+    root = desk.config.storage.path
+    files_before = sorted(p for p in root.rglob("*") if p.is_file())
+    result = desk.cli("purge", "--before", "01.01.2100", "--yes")
+    assert result.exit_code == 0 and "purged 1 appeals" in result.output
+    appeals = {a.number: a for a in desk.rows(Appeal)}
+    gone = appeals["1/2026"]
+    assert gone.purged_at and gone.text == "" and gone.applicant_name is None
+    assert gone.kind and gone.outcome == "rejected" and gone.received_at  # statistics stay
+    assert appeals["2/2026"].text.startswith("Второе")
+    files_after = sorted(p for p in root.rglob("*") if p.is_file())
+    assert len(files_after) == len(files_before) - 2  # its raw mail and its attachment
+    report = desk.cli("report", "--from", "01.01.2026", "--to", "31.12.2026")
+    assert "Иванов" not in report.output
