@@ -62,7 +62,6 @@ def _setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns on every odd MIME part
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,6 +76,7 @@ def main(ctx: click.Context, config_path: Path | None, log_level: str | None) ->
     """Run the complaints mailbox the way the branch's regulation says it must be run."""
     ctx.obj = AppContext(config_path or default_config_path())
     ctx.meta["log_level"] = log_level
+    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns on every odd MIME part
 
 
 def _app(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppContext, Config]:
