@@ -70,6 +70,7 @@ class ImapSettings(_ServerSettings):
     quarantine_folder: str | None = None
     batch_size: int = Field(default=200, ge=1, le=5000)
     name: str = "pretenzii"
+    idle: bool = True
 
 
 class SmtpSettings(_ServerSettings):

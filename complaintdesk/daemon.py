@@ -11,11 +11,42 @@ from types import FrameType
 
 import schedule
 
+from complaintdesk.config import ImapSettings
 from complaintdesk.errors import DaemonError
+from ingest.imap import ImapMailbox
 from complaintdesk.flow import Deps
 from complaintdesk.poll import poll_all, send_outbox
 
 log = logging.getLogger(__name__)
+
+
+class IdleWatcher(threading.Thread):
+    """Holds an IMAP IDLE connection to one mailbox and sets ``wake`` when mail arrives, so
+    the daemon polls within a second of delivery instead of at the next interval."""
+
+    def __init__(self, settings: ImapSettings, wake: threading.Event,
+                 stop: threading.Event) -> None:
+        super().__init__(name=f"idle-{settings.name}", daemon=True)
+        self.settings, self.wake, self.stop = settings, wake, stop
+
+    def run(self) -> None:
+        failures = 0
+        while not self.stop.is_set():
+            try:
+                with ImapMailbox(self.settings, self.settings.password("mailbox")) as client:
+                    failures = 0
+                    while not self.stop.is_set():
+                        if client.wait_for_news(timeout=_IDLE_SECONDS):
+                            self.wake.set()
+            except DaemonError as exc:
+                failures += 1
+                if failures == 1:
+                    log.warning("mailbox=%s IDLE unavailable (%s); polling continues",
+                                self.settings.name, exc)
+                self.stop.wait(min(300.0, 5.0 * 2 ** min(failures, 6)))
+
+
+_IDLE_SECONDS = 20.0
 
 
 class Daemon:
@@ -25,11 +56,13 @@ class Daemon:
         self._failures = 0
         self._last_error: str | None = None
         self._retry_at = 0.0
+        self.wake = threading.Event()
 
     def install_signal_handlers(self) -> None:
         def _handler(signum: int, _frame: FrameType | None) -> None:
             log.info("signal %s received; stopping after the current mail", signum)
             self.stop.set()
+            self.wake.set()
 
         signal.signal(signal.SIGTERM, _handler)
         signal.signal(signal.SIGINT, _handler)
@@ -72,10 +105,16 @@ class Daemon:
         log.info("complaintdesk daemon started; polling every %ss", interval)
         scheduler = schedule.Scheduler()
         scheduler.every(interval).seconds.do(self.cycle)
+        for settings in self.deps.config.all_mailboxes():
+            if settings.idle:
+                IdleWatcher(settings, self.wake, self.stop).start()
         self.cycle()
         while not self.stop.is_set():
             scheduler.run_pending()
             idle = scheduler.idle_seconds
-            self.stop.wait(min(1.0, max(0.05, idle if idle is not None else 1.0)))
+            if self.wake.wait(min(1.0, max(0.05, idle if idle is not None else 1.0))):
+                self.wake.clear()
+                if not self.stop.is_set():
+                    self.cycle()
         self.deps.analyzer.close()
         log.info("complaintdesk daemon stopped")

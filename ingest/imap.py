@@ -112,6 +112,11 @@ class ImapMailbox:
         else:
             self._call(self._box.flag, ids, [self.settings.done_keyword], True)
 
+    def wait_for_news(self, timeout: float) -> bool:
+        """IMAP IDLE for up to ``timeout`` seconds; True when the server announced something."""
+        responses = self._call(self._box.idle.wait, timeout)
+        return any(b"EXISTS" in r or b"RECENT" in r for r in responses or [])
+
     def copy_to(self, uids: Sequence[int], folder: str) -> None:
         self._ensure_folder(folder)
         self._call(self._box.copy, [str(u) for u in uids], folder)
