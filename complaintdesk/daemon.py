@@ -15,7 +15,7 @@ from complaintdesk.config import ImapSettings
 from complaintdesk.errors import DaemonError
 from ingest.imap import ImapMailbox
 from complaintdesk.flow import Deps
-from complaintdesk.poll import poll_all, send_outbox
+from complaintdesk.poll import poll_all, queue_daily_digest, send_outbox
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ class Daemon:
             raise DaemonError("; ".join(errors))
 
     def _send(self) -> None:
+        queue_daily_digest(self.deps)
         report = send_outbox(self.deps)
         if report.error:
             raise DaemonError(f"outbox: {report.error}")

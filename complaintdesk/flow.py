@@ -25,7 +25,8 @@ from complaintdesk.timeutil import as_utc, due_at
 from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
 from ingest.types import ParsedMessage, RawMessage
-from journal import register
+from journal import register, workflow
+from journal.repeats import find_repeat, prepare_repeat_fields
 from journal.models import (
     OUTCOME_REGISTERED,
     OUTCOME_SET_ASIDE,
@@ -154,10 +155,25 @@ def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
         sender_email=parsed.from_address, subject=parsed.subject, body=parsed.text,
         message_id=parsed.message_id, raw_sha256=inbound.sha256, now=now,
     )
+    appeal.applicant_key, appeal.lemmas = prepare_repeat_fields(
+        f"{parsed.subject}\n{parsed.text}", decision.applicant)
     session.add(appeal)
     session.flush()
     inbound.outcome, inbound.appeal_id = OUTCOME_REGISTERED, appeal.id
+    _flag_repeat(session, appeal, deps, now)
     return appeal
+
+
+def _flag_repeat(session: Session, appeal: Appeal, deps: Deps, now: datetime) -> None:
+    """A similar question from the same applicant that was already answered (2.4): flagged
+    with a link and the similarity; staff decide whether to stop the correspondence."""
+    found = find_repeat(session, appeal, deps.config.journal.repeat_similarity)
+    if found is None:
+        return
+    earlier, score = found
+    appeal.repeat_of_id, appeal.repeat_similarity = earlier.id, round(score, 3)
+    workflow.audit(session, appeal, "complaintdesk", "repeat", now, None, earlier.number,
+                   f"similarity {score:.2f} to answered appeal {earlier.number} (2.4)")
 
 
 def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessage,

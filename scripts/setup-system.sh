@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Install the system packages the real-server tests need: Dovecot IMAP, PostgreSQL
-# server binaries, OpenSSL. Idempotent; Debian 12; run as root. Tests only start
+# server binaries, OpenSSL, and LibreOffice Calc (headless) to open the xlsx exports. Idempotent; Debian 12; run as root. Tests only start
 # private Dovecot/PostgreSQL instances, so the packaged services are not needed.
 set -euo pipefail
 
 have_dovecot() { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; }
 have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_openssl() { command -v openssl >/dev/null 2>&1; }
+have_soffice() { command -v soffice >/dev/null 2>&1; }  # the xlsx export is checked in LibreOffice
 have_postgres_user() { id -u postgres >/dev/null 2>&1; }
 
 missing_packages() {
     have_dovecot || echo dovecot-imapd
     have_initdb || echo postgresql
     have_openssl || echo openssl
+    have_soffice || echo libreoffice-calc-nogui
 }
 
 apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; }
@@ -42,7 +44,7 @@ main() {
         if [ "$(id -u)" -eq 0 ] && ! have_postgres_user; then
             adduser --system --group --home /var/lib/postgresql --no-create-home postgres
         fi
-        echo "setup-system: dovecot, postgresql and openssl already present"
+        echo "setup-system: dovecot, postgresql, openssl and libreoffice already present"
         return 0
     fi
     if [ "$(id -u)" -ne 0 ]; then

@@ -213,3 +213,23 @@ def test_unreachable_imap_server_is_one_clear_line(desk_factory) -> None:
     result = desk.cli("poll", "--once")
     assert result.exit_code == 1
     assert "IMAP 127.0.0.1:1 unreachable" in result.output and "Traceback" not in result.output
+
+
+def test_repeat_of_an_answered_appeal_is_flagged(desk_factory) -> None:
+    desk = desk_factory()
+    question = ("Прошу объяснить, почему в счёте за ноябрь дважды выставлена абонентская плата "
+                "за сопровождение программы и вернуть переплату на расчётный счёт.")
+    desk.append(russian_mail(body=question, from_addr="buh@example.ru", subject="Двойной счёт"))
+    desk.poll()
+    desk.cli("status", "1/2026", "answered")
+    desk.append(russian_mail(body="Повторно прошу объяснить, почему в счёте за ноябрь дважды "
+                             "выставлена абонентская плата за сопровождение и вернуть переплату.",
+                             from_addr="buh@example.ru", subject="Снова двойной счёт"))
+    desk.append(russian_mail(body="Подскажите, как установить УТМ ЕГАИС на новый компьютер.",
+                             from_addr="buh@example.ru", subject="УТМ"))
+    desk.poll()
+    appeals = {a.number: a for a in desk.rows(Appeal)}
+    assert appeals["2/2026"].repeat_of_id == appeals["1/2026"].id
+    assert appeals["2/2026"].repeat_similarity >= 0.5
+    assert appeals["3/2026"].repeat_of_id is None
+    assert "REPEAT of 1/2026" in desk.cli("show", "2/2026").output

@@ -186,4 +186,6 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
     files_after = sorted(p for p in root.rglob("*") if p.is_file())
     assert len(files_after) == len(files_before) - 2  # its raw mail and its attachment
     report = desk.cli("report", "--from", "01.01.2026", "--to", "31.12.2026")
-    assert "Иванов" not in report.output
+    assert report.exit_code == 0 and "Иванов" not in report.output
+    export = desk.cli("export", "--format", "csv")
+    assert export.exit_code == 0 and "Иванов" not in export.output and "2/2026" in export.output

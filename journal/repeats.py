@@ -1,0 +1,80 @@
+"""Repeat appeals (2.4): is a new appeal the same question, from the same applicant, as one that
+was already fully answered? The journal only flags it, with the earlier appeal and how similar
+the two are; staff decide whether to stop the correspondence.
+
+Only the applicant's own earlier appeals are read, found through the indexed
+``applicant_email`` and ``applicant_key`` columns (one indexed query each, newest first and
+bounded), never by scanning the journal. Texts are compared on the lemmas stored with each
+appeal at registration, so nothing is re-analysed. Takes the caller's session; never commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from classify.quotes import read_own_text
+from classify.identity import signature_start
+from classify.similarity import applicant_key, lemma_set, similarity
+from classify.types import Applicant
+from journal.models import ANSWERED, CLOSED, CORRESPONDENCE_STOPPED, Appeal
+
+ANSWERED_STATUSES = (ANSWERED, CLOSED, CORRESPONDENCE_STOPPED)
+CANDIDATES_PER_KEY = 200  # an applicant's most recent answered appeals that are compared
+
+
+def prepare_repeat_fields(appeal_text: str, applicant: Applicant) -> tuple[str | None, str]:
+    """(applicant_key, lemmas) to store on a new appeal: the normalised applicant and the
+    space-joined sorted lemmas of the writer's own words (quoted history and signature off)."""
+    own = read_own_text(appeal_text, None, ()).text
+    lines = own.splitlines()
+    body = "\n".join(lines[:signature_start(lines)]) or own
+    return applicant_key(applicant), " ".join(sorted(lemma_set(body)))
+
+
+def find_repeat(session: Session, appeal: Appeal, threshold: float) -> tuple[Appeal, float] | None:
+    """The most similar earlier, fully answered appeal of the same applicant (same e-mail or
+    same applicant key) at or above ``threshold``, with its similarity; None otherwise.
+    On a tie the most recent earlier appeal wins."""
+    mine = frozenset(appeal.lemmas.split())
+    if not mine:
+        return None
+    best: tuple[Appeal, float] | None = None
+    seen: set[int] = set()
+    for query in candidate_queries(appeal):
+        for earlier in session.exec(query):
+            if earlier.id in seen:
+                continue
+            seen.add(earlier.id or 0)
+            score = round(similarity(mine, frozenset(earlier.lemmas.split())), 3)
+            if score >= threshold and _better(score, earlier, best):
+                best = (earlier, score)
+    return best
+
+
+def candidate_queries(appeal: Appeal) -> list[SelectOfScalar[Appeal]]:
+    """One query per identifying column the appeal has; each is answered from that column's
+    index (``ix_appeal_applicant_email``, ``ix_appeal_applicant_key``)."""
+    columns = ((col(Appeal.applicant_email), appeal.applicant_email),
+               (col(Appeal.applicant_key), appeal.applicant_key))
+    return [_answered_earlier(appeal).where(column == value)
+            for column, value in columns if value]
+
+
+def _answered_earlier(appeal: Appeal) -> SelectOfScalar[Appeal]:
+    query = select(Appeal).where(
+        or_(col(Appeal.status).in_(ANSWERED_STATUSES), col(Appeal.outcome).is_not(None)),
+        col(Appeal.purged_at).is_(None),
+    )
+    if appeal.id is not None:
+        query = query.where(col(Appeal.id) < appeal.id)
+    return query.order_by(col(Appeal.id).desc()).limit(CANDIDATES_PER_KEY)
+
+
+def _better(score: float, earlier: Appeal, best: tuple[Appeal, float] | None) -> bool:
+    if best is None:
+        return True
+    if score != best[1]:
+        return score > best[1]
+    return (earlier.id or 0) > (best[0].id or 0)
