@@ -170,7 +170,8 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
     desk = desk_factory()
     desk.append(russian_mail(body="Моя претензия, Иванов Пётр, +7 910 000-00-00.",
                              attachments=[("чек.pdf", "application/pdf", b"%PDF-1 receipt")]))
-    desk.append(russian_mail(body="Второе, ещё открытое.", from_addr="other@example.ru"))
+    desk.append(russian_mail(body="Второе, ещё открытое.", from_addr="other@example.ru",
+                             from_name="Сидорова Мария"))
     desk.poll()
     desk.cli("status", "1/2026", "answered")
     assert desk.cli("close", "1/2026", "--outcome", "rejected", "--text", "Отказано").exit_code == 0
