@@ -7,7 +7,9 @@
     ├── StorageError            the mail or attachment store could not be written
     ├── JournalError            the journal (database) failed, or a lookup found nothing
     │   └── NotFoundError       no appeal with that registration number
-    └── ParseError              bytes that are not a mail (the mail is set aside, never dropped)
+    ├── ParseError              bytes that are not a mail (the mail is set aside, never dropped)
+    └── ReplyError              a staff reply cannot be made: unknown template, missing field,
+                                no director's signature block (3.9)
 
 Library errors are translated at the edge with ``raise ... from exc``; only ``cli.py`` turns
 these into exit codes.
@@ -49,3 +51,7 @@ class NotFoundError(JournalError):
 
 class ParseError(DaemonError):
     """The bytes are not a mail; the reason is the message."""
+
+
+class ReplyError(DaemonError):
+    """A staff reply cannot be rendered or queued; the message names the template and field."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import imaplib
 import subprocess
 import sys
 from email.policy import default

@@ -35,3 +35,33 @@ def test_missing_documents_text_is_plain_russian() -> None:
     lines = missing_documents_text(("claim_form", "label_photos"))
     assert lines[0] == "претензия на фирменном бланке (скан или документ)"
     assert len(lines) == 2 and "этикет" in lines[1]
+
+
+def _zip(*names: str) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name in names:
+            archive.writestr(name, b"data")
+    return buf.getvalue()
+
+
+def test_zip_is_judged_by_the_files_it_lists() -> None:
+    files = (ParsedAttachment("поломка.zip", "application/zip", "attachment", _zip("VID_0001.mp4", "шильдик.jpg")),)
+    assert missing_documents(files, "Фото и видео в архиве.")[0] == ("claim_form",)
+
+
+def test_archive_that_cannot_be_listed_counts_for_what_the_text_says() -> None:
+    files = (att("дефект.rar", "application/x-rar-compressed"),)
+    text = "В архиве видео, на котором видно, что экран мерцает, и фото этикетки с серийным номером."
+    assert missing_documents(files, text)[0] == ("claim_form",)
+    assert missing_documents(files, "Архив с документами.")[0] == ("claim_form", "defect_photos", "label_photos")
+
+
+def test_receipt_photo_is_not_a_defect_photo() -> None:
+    files = (att("kvitanciya_0511.jpg", "image/jpeg"),)
+    assert missing_documents(files, "Фото квитанции прилагаю.")[0] == ("claim_form", "defect_photos", "label_photos")
+    files = (att("chek.jpg", "image/jpeg"), att("IMG_2201.jpg", "image/jpeg"))
+    assert missing_documents(files, "")[0] == ("claim_form", "label_photos")

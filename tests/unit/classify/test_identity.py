@@ -87,3 +87,65 @@ def test_webform_fields(rules: ClassifyRules) -> None:
     assert (a.last_name, a.first_name, a.middle_name) == ("Зайцева", "Ольга", "Игоревна")
     assert (a.email, a.phone, c.anonymous) == ("zaitseva.o@mail.ru", "+79101234567", False)
     assert c.department == "internet_reporting" and not c.automated
+
+
+def test_sole_trader_introduced_in_prose_keeps_the_patronymic(rules: ClassifyRules) -> None:
+    mail = make_mail("Добрый день!\nЯ — индивидуальный предприниматель Сорокина Алла Петровна, торгую разливным пивом.\n"
+                     "Подскажите, как поставить на баланс остатки в УТМ?\n\nС уважением, ИП Сорокина А.П.",
+                     sender="Алла Сорокина <sorokina.ap@mail.ru>")
+    a = classify_message(mail, rules).applicant
+    assert (a.type, a.organization) == ("legal_entity", "ИП Сорокина Алла Петровна")
+    assert (a.last_name, a.first_name, a.middle_name) == ("Сорокина", "Алла", "Петровна")
+
+
+def test_ip_after_i_am(rules: ClassifyRules) -> None:
+    mail = make_mail("Я ИП Тарасенко Игорь Львович, сдаю декларации по пиву. Когда срок за квартал?\n\nИП Тарасенко И.Л.",
+                     sender="Игорь <igor.t@bk.ru>")
+    a = classify_message(mail, rules).applicant
+    assert (a.organization, a.middle_name) == ("ИП Тарасенко Игорь Львович", "Львович")
+
+
+def test_letterhead_name_in_the_genitive(rules: ClassifyRules) -> None:
+    mail = make_mail("Директору филиала\nот Мироновой Киры Олеговны\n\nЗАЯВЛЕНИЕ\n\n"
+                     "Прошу сообщить, какие документы нужны для выпуска электронной подписи для участия в торгах и сколько это стоит.",
+                     sender="<kira.m@inbox.ru>")
+    a = classify_message(mail, rules).applicant
+    assert (a.type, a.last_name, a.first_name, a.middle_name) == ("individual", "Миронова", "Кира", "Олеговна")
+
+
+def test_lower_case_signature_is_normalised(rules: ClassifyRules) -> None:
+    mail = make_mail("Купил у вас сканер, через день он перестал подключаться. Прошу заменить.\n\nлыков степан андреевич\n"
+                     "тел. 89051112233", sender="Степан <styopa@list.ru>")
+    a = classify_message(mail, rules).applicant
+    assert (a.type, a.last_name, a.first_name, a.middle_name) == ("individual", "Лыков", "Степан", "Андреевич")
+
+
+def test_accountant_signature_beside_an_attached_bounce(rules: ClassifyRules) -> None:
+    from email.message import EmailMessage
+
+    from ingest.parse import parse_message
+
+    bounce = EmailMessage()
+    bounce["From"] = "MAILER-DAEMON@mx.example.ru"
+    bounce["Subject"] = "Undelivered Mail Returned to Sender"
+    bounce.set_content("Delivery failed.")
+    msg = EmailMessage()
+    msg["From"] = "Максимов Глеб <g.maksimov@teplo-uyut.ru>"
+    msg["To"] = "pretenzii@r31.center-inform.ru"
+    msg["Subject"] = "Письмо в поддержку не доходит"
+    msg.set_content("Пишем в поддержку ЕИАС, письма возвращаются, отчёт о недоставке прилагаю. Перезвоните нам.\n\n"
+                    "Заместитель главного бухгалтера ООО «Тепло-Уют»\nМаксимов Глеб Аркадьевич\nтел. 8 (4722) 55-10-20")
+    msg.add_attachment(bounce, filename="недоставка.eml")
+    c = classify_message(parse_message(msg.as_bytes()), rules)
+    assert not c.automated
+    a = c.applicant
+    assert (a.organization, a.last_name, a.first_name, a.middle_name) == (
+        "ООО «Тепло-Уют»", "Максимов", "Глеб", "Аркадьевич")
+
+
+def test_address_label_with_a_bracketed_remark(rules: ClassifyRules) -> None:
+    mail = make_mail("Прошу вернуть деньги за неполученный заказ.\n"
+                     "Адрес (для почтовых отправлений): 243140, Брянская обл., г. Клинцы, ул. Мира, д. 12, кв. 4\n"
+                     "Зуева Ирина", sender="Зуева Ирина <zueva@ya.ru>")
+    assert classify_message(mail, rules).applicant.postal_address == \
+        "243140, Брянская обл., г. Клинцы, ул. Мира, д. 12, кв. 4"

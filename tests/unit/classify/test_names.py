@@ -32,3 +32,26 @@ def test_no_name(line: str) -> None:
 def test_first_name_alone() -> None:
     assert single_first_name("Светлана") == "Светлана"
     assert single_first_name("Бухгалтер") is None
+
+
+@pytest.mark.parametrize("line,expected", [
+    # patronymic in the genitive («от …», «для …») is put in the nominative with the rest
+    ("для Тимошенко Ларисы Геннадьевны", PersonName("Тимошенко", "Лариса", "Геннадьевна")),
+    ("от Мироновой Киры Олеговны", PersonName("Миронова", "Кира", "Олеговна")),
+    # a name typed in lower case: «Имя Отчество» makes the third word the surname
+    ("лыков степан андреевич", PersonName("Лыков", "Степан", "Андреевич")),
+    # the first name is the word right before the patronymic, though «Максимов» also parses as a name
+    ("Максимов Глеб Аркадьевич", PersonName("Максимов", "Глеб", "Аркадьевич")),
+    # a capitalised noun next to «Имя Отчество» is a surname (Мельник, Коваль)
+    ("Коваль Инна Борисовна", PersonName("Коваль", "Инна", "Борисовна")),
+    # names that are also common words are names next to a patronymic
+    ("Гребенюк Надежда Викторовна", PersonName("Гребенюк", "Надежда", "Викторовна")),
+])
+def test_find_name_patronymic_cases_and_lower_case(line: str, expected: PersonName) -> None:
+    assert find_name(line) == expected
+
+
+@pytest.mark.parametrize("line", ["Надежда на скорое решение", "Клиент Анна Ивановна", "Звонила Анна Ивановна"])
+def test_common_words_are_not_surnames_or_names(line: str) -> None:
+    found = find_name(line)
+    assert found is None or found.last is None

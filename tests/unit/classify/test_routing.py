@@ -38,3 +38,10 @@ def test_complaint_about_project_support_stays_with_project(rules: ClassifyRules
 
 def test_nothing_named_goes_to_default(rules: ClassifyRules) -> None:
     assert route_appeal("Вопрос", "Какие у вас часы работы офиса?", "appeal", False, None, rules).department == "sales"
+
+
+def test_egais_region_from_the_applicants_phone_outside_the_text(rules: ClassifyRules) -> None:
+    route = route_appeal("ЕГАИС", "УТМ не отправляет акты, перезвоните.", "appeal", False, None, rules, phone="+74832551020")
+    assert (route.region, route.assignee) == ("bryansk", "Легкий Валерий")
+    route = route_appeal("Отчет", "Не уходит отчёт в ФНС.", "appeal", False, None, rules, phone="+74722551020")
+    assert route.region is None  # outside EGAIS a landline does not set the region
