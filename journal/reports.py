@@ -29,6 +29,7 @@ from journal.models import (
     CLOSED,
     CORRESPONDENCE_STOPPED,
     ESCALATED,
+    OPEN_STATUSES,
     REGISTERED,
     UNDER_REVIEW,
     WAITING_FOR_CLIENT,
@@ -37,7 +38,6 @@ from journal.models import (
     Measure,
 )
 
-OPEN_STATUSES = (REGISTERED, UNDER_REVIEW, WAITING_FOR_CLIENT, ESCALATED)
 KIND_LABELS = {"complaint": "жалоба", "claim": "претензия", "appeal": "обращение",
                "suggestion": "предложение", None: "не определён"}
 OUTCOME_LABELS = {"upheld": "удовлетворено", "partly_upheld": "удовлетворено частично",

@@ -21,6 +21,7 @@ from journal.models import (
     CLOSED,
     CORRESPONDENCE_STOPPED,
     ESCALATED,
+    OPEN_STATUSES,
     OUTCOMES,
     REGISTERED,
     UNDER_REVIEW,
@@ -30,7 +31,6 @@ from journal.models import (
     Measure,
 )
 
-_OPEN = (REGISTERED, UNDER_REVIEW, WAITING_FOR_CLIENT, ESCALATED)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     REGISTERED: (UNDER_REVIEW, WAITING_FOR_CLIENT, ESCALATED, ANSWERED, CORRESPONDENCE_STOPPED),
     UNDER_REVIEW: (WAITING_FOR_CLIENT, ESCALATED, ANSWERED, CORRESPONDENCE_STOPPED),
@@ -172,7 +172,7 @@ def history(session: Session, appeal_id: int) -> list[AuditEvent]:
 
 
 def is_open(appeal: Appeal) -> bool:
-    return appeal.status in _OPEN
+    return appeal.status in OPEN_STATUSES
 
 
 def _require_open(appeal: Appeal, what: str) -> None:
