@@ -45,7 +45,7 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
     kind, kind_why = decide_kind(parsed.subject, text)
     quality, quality_why = is_quality_claim(kind, parsed.subject, text)
     missing, docs_why = missing_documents(parsed.attachments, reading.text) if quality else ((), [])
-    route = route_appeal(parsed.subject, text, kind, quality, applicant.postal_address, rules)
+    route = route_appeal(parsed.subject, text, kind, quality, applicant.postal_address, rules, applicant.phone)
     return Classification(
         automated=False, kind=kind, applicant=applicant, anonymous=bool(anonymous),
         anonymous_reasons=anonymous, department=route.department, region=route.region,
@@ -57,7 +57,7 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
 def _what_to_read(parsed: ParsedMessage, rules: ClassifyRules) -> tuple[Reading, Sender, WebForm | None]:
     address = (parsed.from_address or "").lower()
     if address in rules.webform_senders:
-        form = read_webform(parsed.text)
+        form = read_webform(parsed.text, parsed.html)
         reading = read_own_text(form.message, None, ())
         reading = Reading(text=reading.text, earlier=reading.earlier, reason=f"web-form relay from {address}: reading its fields")
         return reading, Sender(None, form.email, robot=True), form

@@ -19,7 +19,8 @@ from classify.webform import WebForm
 _GREETING = re.compile(r"^\s*(здравствуй|добр(ый|ое|ого)|уважаем|привет|коллеги|доброго)", re.I)
 _CLOSING = re.compile(r"^\s*(с уважением|с наилучшими|всего (доброго|хорошего)|спасибо|благодар\w*|"
                       r"заранее спасибо|best regards|regards|--\s*$)[,.!]?\s*", re.I)
-_I_AM = re.compile(r"(?<![А-Яа-яЁё])я,?\s+((?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s*){2,3})", re.I)
+# «Я, Петров Иван Иванович, …», «Я ИП Петров …», «Я индивидуальный предприниматель Петров …»
+_I_AM = re.compile(r"(?<![А-Яа-яЁё])я(?:,|[ \t]+[—–-])?[ \t]+((?:[А-ЯЁ][а-яё]*(?:-[А-ЯЁ][а-яё]+)?,?[ \t]*){2,5})", re.I)
 _FROM_ME = re.compile(r"(жалоб|претензи|обращени|заявлени|предложени)\w*\s+от\s+((?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s*){2,3})", re.I)
 
 
@@ -40,10 +41,8 @@ def extract_applicant(text: str, sender: Sender, rules: ClassifyRules,
     reasons: list[str] = []
     person = _person(lines, sig_from, sender, form, reasons)
     org = _organisation(lines, sig_from, sender, form, rules, reasons)
-    if org and org.startswith("ИП ") and person and person.last and person.last in org:
-        org = f"ИП {' '.join(p for p in (person.last, person.first, person.middle) if p)}"
-    if org and org.startswith("ИП ") and (person is None or not person.full):
-        person = read_name(org[3:].split()) or person
+    if org and org.startswith("ИП "):
+        org, person = _sole_trader(org, person)
     address = _address(lines, sig_from, form, reasons)
     phone = _phone(lines, sig_from, form, rules, reasons)
     inn, kpp = find_inn_kpp(text) if org else (None, None)
@@ -58,6 +57,18 @@ def extract_applicant(text: str, sender: Sender, rules: ClassifyRules,
         organization=org, inn=inn, kpp=kpp, postal_address=address, email=email.lower() if email else None,
         phone=phone,
     ), reasons
+
+
+def _sole_trader(org: str, person: PersonName | None) -> tuple[str, PersonName | None]:
+    """«ИП Фамилия Имя Отчество» is the person: each fills in what the other lacks."""
+    named = read_name(org[3:].split()) or find_name(org[3:])
+    if person is None or not person.full:
+        person = named if named and named.full else person
+    elif named and _eq(named.last, person.last) and _eq(named.first, person.first):
+        person = PersonName(person.last, person.first, person.middle or named.middle)
+    if person and person.last and _eq(person.last, (org[3:].split() or [""])[0].strip(".,")):
+        org = f"ИП {_show(person)}"
+    return org, person
 
 
 def signature_start(lines: list[str]) -> int:

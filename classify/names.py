@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from classify.nlp import parses
 
-_PATR = re.compile(r"(ович|евич|ич|овна|евна|ична|инична)(а|у|ем|ой|е|ым)?$", re.I)
+# patronymics in every case: -ович/-евич/-ич(а, у, ем, е), -овна/-евна/-ична(ы, е, у, ой)
+_PATR = re.compile(r"(ович|евич|ич)(а|у|ем|е)?$|(овн|евн|ичн)(а|ы|е|у|ой)$", re.I)
 _SURN_END = re.compile(r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|енко|ко|ук|юк|чук|ий|ая|ой|ых|их|"
                        r"ский|ская|цкий|цкая|ян|ич|ец|ель|ель|дзе|швили)$", re.I)
 _TOKEN = re.compile(r"[А-ЯЁ]\.\s?[А-ЯЁ]\.?|[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?\.?")
@@ -22,9 +23,13 @@ _NOT_NAMES = frozenset(
     "добрый доброе здравствуйте уважением спасибо благодарю директор генеральный главный менеджер "
     "инженер бухгалтер руководитель заместитель начальник отдел отдела специалист юрист "
     "индивидуальный предприниматель ип ооо ао пао зао тел телефон моб адрес г ул д кв обл "
-    "россия москва белгород брянск курск орёл орел вера надежда любовь роза слава мира лада "
+    "россия москва белгород брянск курск орёл орел уважаемый уважаемая уважаемые дорогой дорогая "
+    "привет клиент покупатель заявитель исполнитель ответственный контакт абонент секретарь "
+    "администратор бухгалтерия кассир продавец оператор товаровед технолог экономист "
     "дата имя сообщение email почта с уважением".split()
 )
+# first names that are also common words: a name only when capitalised and next to a patronymic
+_AMBIGUOUS_NAMES = frozenset("вера надежда любовь роза слава мира лада".split())
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ def read_name(tokens: list[str]) -> PersonName | None:
         return _surname_initials(tokens[0], tokens[-1]) if len(tokens) == 2 else None
     if any(t.endswith(".") or t.lower().strip(".") in _NOT_NAMES for t in tokens):
         return None
+    if any(_ambiguous(t) for t in tokens) and not _ambiguous_is_name(tokens):
+        return None
     roles = _roles(tokens)
     if roles is None:
         return None
@@ -70,7 +77,8 @@ def read_name(tokens: list[str]) -> PersonName | None:
 def single_first_name(line: str) -> str | None:
     """A line that is only a first name ("Оксана"): the name, title-cased."""
     tokens = _TOKEN.findall(line.strip())
-    if len(tokens) == 1 and tokens[0].lower() not in _NOT_NAMES and _is_name(tokens[0]):
+    if len(tokens) == 1 and tokens[0].lower() not in _NOT_NAMES and not _ambiguous(tokens[0]) \
+            and _is_name(tokens[0]):
         return _title(tokens[0])
     return None
 
@@ -89,32 +97,62 @@ def _surname_initials(surname: str, initials: str) -> PersonName | None:
 
 def _roles(tokens: list[str]) -> list[str] | None:
     """Assign Surn/Name/Patr to each token; None unless there is a first name and one more part."""
-    roles: list[str | None] = [None] * len(tokens)
-    for i, tok in enumerate(tokens):
-        if _PATR.search(tok.lower()) and _has_tag(tok, "Patr"):
-            roles[i] = "Patr"
-    for i, tok in enumerate(tokens):
-        if roles[i] is None and _is_name(tok) and "Name" not in roles:
-            roles[i] = "Name"
-    if "Name" not in roles:
+    roles: list[str | None] = ["Patr" if _is_patronymic(tok) else None for tok in tokens]
+    name_at = _name_index(tokens, roles)
+    if name_at is None:
         return None
+    roles[name_at] = "Name"
+    # «Имя Отчество» written together: the remaining word is the surname even in lower case
+    paired = name_at + 1 < len(tokens) and roles[name_at + 1] == "Patr"
     for i, tok in enumerate(tokens):
         if roles[i] is None:
-            if "Surn" in roles or not (_is_surname_like(tok) or _has_tag(tok, "Surn")):
+            if "Surn" in roles or not _could_be_surname(tok, paired):
                 return None
             roles[i] = "Surn"
     if len(tokens) == 3 and roles.count("Surn") != 1:
         return None
-    if "Patr" in roles and "Surn" not in roles and len(tokens) == 2:
-        return [r or "" for r in roles]  # "Наталия Евгеньевна": first name + patronymic
     return [r or "" for r in roles]
+
+
+def _name_index(tokens: list[str], roles: list[str | None]) -> int | None:
+    """The first name: the word just before a patronymic (Russian order), else the first name-word."""
+    for i in range(1, len(tokens)):
+        if roles[i] == "Patr" and roles[i - 1] is None and _is_name(tokens[i - 1]):
+            return i - 1
+    return next((i for i, tok in enumerate(tokens) if roles[i] is None and _is_name(tok)), None)
+
+
+def _is_patronymic(tok: str) -> bool:
+    return bool(_PATR.search(tok.lower())) and _has_tag(tok, "Patr")
+
+
+def _could_be_surname(tok: str, paired: bool) -> bool:
+    """Next to «Имя Отчество» a word with a surname ending, or a capitalised noun (Мельник), is the surname."""
+    if _is_surname_like(tok) or _has_tag(tok, "Surn"):
+        return True
+    low = tok.lower()
+    if not paired or low in _NOT_NAMES or not re.fullmatch(r"[а-яё-]{2,}", low):
+        return False
+    found = parses(low)
+    return bool(_SURN_END.search(low)) or (tok[:1].isupper() and bool(found) and found[0].tag.POS == "NOUN")
 
 
 def _is_name(tok: str) -> bool:
     low = tok.lower()
     if low in _NOT_NAMES or len(low) < 2:
         return False
-    return any("Name" in p.tag.grammemes and p.score >= 0.05 for p in parses(low))
+    return any("Name" in p.tag.grammemes and p.tag.number != "plur" and p.score >= 0.05 for p in parses(low))
+
+
+def _ambiguous(tok: str) -> bool:
+    low = tok.lower()
+    return low in _AMBIGUOUS_NAMES or any(
+        "Name" in p.tag.grammemes and p.normal_form in _AMBIGUOUS_NAMES for p in parses(low))
+
+
+def _ambiguous_is_name(tokens: list[str]) -> bool:
+    """«Вера», «Надежда» … are names when capitalised and followed by a patronymic."""
+    return all(t[:1].isupper() for t in tokens if _ambiguous(t)) and any(_is_patronymic(t) for t in tokens)
 
 
 def _is_surname_like(tok: str) -> bool:
@@ -141,7 +179,7 @@ def _common_case(tokens: list[str], roles: list[str]) -> str:
 
 
 def _case_fits(tok: str, role: str, case: str) -> bool:
-    found = [p for p in parses(tok.lower()) if role in p.tag.grammemes]
+    found = [p for p in parses(tok.lower()) if role in p.tag.grammemes and p.tag.number != "plur"]  # one person
     if not found:
         return case == "nomn"  # an unknown surname: assume it is written as it is
     return any(p.tag.case == case or "Fixd" in p.tag.grammemes for p in found)
@@ -151,7 +189,7 @@ def _nominative(tok: str, role: str, case: str) -> str:
     if case == "nomn":
         return _title(tok)
     for p in parses(tok.lower()):
-        if role in p.tag.grammemes and p.tag.case == case:
+        if role in p.tag.grammemes and p.tag.case == case and p.tag.number != "plur":
             inflected = p.inflect({"nomn"})
             if inflected:
                 return _title(inflected.word)

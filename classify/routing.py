@@ -10,6 +10,7 @@ from a postal address in the oblast. Pure.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,11 +30,15 @@ class Route:
 
 
 def route_appeal(subject: str, text: str, kind: str, quality_claim: bool, address: str | None,
-                 rules: ClassifyRules) -> Route:
-    """Department, region and assignee for one appeal, with the words that decided."""
+                 rules: ClassifyRules, phone: str | None = None) -> Route:
+    """Department, region and assignee for one appeal, with the words that decided.
+
+    ``phone`` is the applicant's reply phone (E.164): its landline code places an EGAIS appeal
+    even when the number is not in the text (a web-form field).
+    """
     department, why = _department(subject, text, kind, quality_claim, rules)
     rule = _rule(rules, department)
-    region, region_why = _region(department, address, f"{subject}\n{text}", rules)
+    region, region_why = _region(department, address, f"{subject}\n{text}", rules, phone)
     assignee = dict(rule.regional_assignees).get(region or "", rule.assignee) if rule else None
     return Route(department, region, assignee, (why, region_why, f"assignee {assignee} ({department}"
                                                  + (f", {region})" if region else ")")))
@@ -97,20 +102,21 @@ def _rule(rules: ClassifyRules, key: str) -> DepartmentRule | None:
     return next((r for r in rules.departments if r.key == key), None)
 
 
-def _region(department: str, address: str | None, text: str, rules: ClassifyRules) -> tuple[str | None, str]:
+def _region(department: str, address: str | None, text: str, rules: ClassifyRules,
+            phone: str | None = None) -> tuple[str | None, str]:
     if address:
         for region in rules.regions:
             if _address_in(address, region):
                 return region.key, f"region {region.key}: postal address {address[:40]!r}"
     if department != _REGION_DEPENDENT:
         return None, "region: none (only a postal address in the oblast sets it outside EGAIS)"
-    for code in landline_codes(text):
-        region = next((r for r in rules.regions if code in r.phone_codes), None)
-        if region:
-            return region.key, f"region {region.key}: landline code {code}"
+    for code in landline_codes(phone or "") + landline_codes(text):
+        by_code = next((r for r in rules.regions if code in r.phone_codes), None)
+        if by_code:
+            return by_code.key, f"region {by_code.key}: landline code {code}"
     low = text.lower().replace("ё", "е")
     for region in rules.regions:
-        marker = next((m for m in region.markers if re.search(rf"(?<![а-я]){re.escape(m)}", low)), None)
+        marker = next((m for m in region.markers if _marker_re(m).search(low)), None)
         if marker:
             return region.key, f"region {region.key}: town {marker!r} named in the text"
     return None, "region: not found"
@@ -121,4 +127,11 @@ def _address_in(address: str, region: RegionRule) -> bool:
     if postcode:
         return postcode.group(1).startswith(region.postal_prefixes) if region.postal_prefixes else False
     low = address.lower().replace("ё", "е")
-    return any(re.search(rf"(?<![а-я]){re.escape(m)}", low) for m in region.markers)
+    return any(_marker_re(m).search(low) for m in region.markers)
+
+
+@functools.lru_cache(maxsize=256)
+def _marker_re(marker: str) -> re.Pattern[str]:
+    """A town's stems at the start of consecutive words: «стар оскол» finds «в Старом Осколе»."""
+    stems = marker.lower().replace("ё", "е").split()
+    return re.compile(r"(?<![а-я])" + r"[а-я]*[\s-]+".join(re.escape(s) for s in stems))

@@ -1,12 +1,15 @@
 """Mail relayed by the site's web form: the visitor's fields («Имя:», «E-mail:», «Сообщение:»).
 
-The robot's From is not the applicant; the form's fields are (samples README, 2.3). Pure.
+The fields come as «Поле: значение» lines, or as rows of an HTML table (label cell, value
+cell, no colon). The robot's From is not the applicant; the form's fields are (samples
+README, 2.3). Pure.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 _FIELDS = {
     "name": ("имя", "ваше имя", "фио", "ф.и.о.", "фамилия имя отчество", "контактное лицо", "name",
@@ -33,8 +36,52 @@ class WebForm:
     message: str = ""
 
 
-def read_webform(text: str) -> WebForm:
+def read_webform(text: str, html: str | None = None) -> WebForm:
     """The fields of a web-form relay; empty fields are None, the message keeps its lines."""
+    has_fields = any(_field_of(line) not in (None, "_") for line in text.splitlines())
+    table = table_lines(html) if html and not has_fields else []
+    return _read_fields("\n".join(table), fallback=text) if table else _read_fields(text, fallback=text)
+
+
+def table_lines(html: str) -> list[str]:
+    """Two-cell rows of the HTML tables whose first cell is a field label, as «label: value» lines."""
+    rows = _Rows()
+    try:
+        rows.feed(html[:200000])
+        rows.close()
+    except Exception:  # noqa: BLE001 - untrusted markup: no table rather than a failed classification
+        return []
+    pairs = [(r[0].strip().rstrip(":").strip(), r[1].strip()) for r in rows.rows if len(r) == 2]
+    return [f"{label}: {value}" for label, value in pairs if _field_of(f"{label}:")]
+
+
+class _Rows(HTMLParser):
+    """Collects the cells of table rows (<tr><th|td>…)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th") and self.rows:
+            self.rows[-1].append("")
+            self._cell = self.rows[-1]
+        elif tag in ("br", "p", "div") and self._cell is not None:
+            self._cell[-1] += "\n"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th", "tr", "table"):
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell[-1] += data
+
+
+def _read_fields(text: str, fallback: str) -> WebForm:
     values: dict[str, list[str]] = {}
     current: str | None = None
     for line in text.splitlines():
@@ -48,7 +95,7 @@ def read_webform(text: str) -> WebForm:
     message = "\n".join(values.get("message", [])).strip()
     return WebForm(
         name=one.get("name"), email=(one.get("email") or "").lower() or None, phone=one.get("phone"),
-        organization=one.get("organization"), address=one.get("address"), message=message or text,
+        organization=one.get("organization"), address=one.get("address"), message=message or fallback,
     )
 
 

@@ -45,3 +45,8 @@ def test_egais_region_from_the_applicants_phone_outside_the_text(rules: Classify
     assert (route.region, route.assignee) == ("bryansk", "Легкий Валерий")
     route = route_appeal("Отчет", "Не уходит отчёт в ФНС.", "appeal", False, None, rules, phone="+74722551020")
     assert route.region is None  # outside EGAIS a landline does not set the region
+
+
+def test_egais_region_from_a_two_word_town_in_another_case(rules: ClassifyRules) -> None:
+    route = route_appeal("УТМ", "Наш магазин в Старом Осколе: УТМ не видит ключ.", "appeal", False, None, rules)
+    assert (route.region, route.assignee) == ("belgorod", "Михайлов Дмитрий")
