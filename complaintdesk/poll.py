@@ -38,6 +38,7 @@ class MailboxClient(Protocol):
     def uids_after(self, last_uid: int) -> list[int]: ...
     def fetch(self, uids: list[int], uidvalidity: int) -> Iterator[RawMessage]: ...
     def mark_done(self, uids: list[int]) -> None: ...
+    def copy_to(self, uids: list[int], folder: str) -> None: ...
 
 
 @dataclass
@@ -103,6 +104,7 @@ def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | Non
     if on_total:
         on_total(len(uids))
     done: list[int] = []
+    aside: list[int] = []
     for raw, future in _read_ahead(client.fetch(uids, uidvalidity), deps):
         if should_stop() and summary.fetched:
             summary.stopped_by = "signal"
@@ -114,13 +116,24 @@ def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | Non
         summary.fetched += 1
         summary.add(result)
         done.append(raw.uid)
+        if result.outcome == Outcome.SET_ASIDE:
+            aside.append(raw.uid)
         if progress:
             progress(1)
         if len(done) >= settings.batch_size:
+            _quarantine(client, settings, aside)
             _mark(client, deps, name, uidvalidity, done)
-            done = []
+            done, aside = [], []
+    _quarantine(client, settings, aside)
     _mark(client, deps, name, uidvalidity, done)
     return summary
+
+
+def _quarantine(client: MailboxClient, settings: ImapSettings, uids: list[int]) -> None:
+    """A copy of set-aside mail in the quarantine folder, for people browsing the box (the
+    journal keeps the mail and its reason either way)."""
+    if uids and settings.quarantine_folder:
+        client.copy_to(uids, settings.quarantine_folder)
 
 
 def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,

@@ -232,3 +232,24 @@ def test_repeat_of_an_answered_appeal_is_flagged(desk_factory) -> None:
     assert appeals["2/2026"].repeat_similarity >= 0.5
     assert appeals["3/2026"].repeat_of_id is None
     assert "REPEAT of 1/2026" in desk.cli("show", "2/2026").output
+
+
+def test_done_folder_and_quarantine_folder(desk_factory) -> None:
+    desk = desk_factory(mailbox={"done_folder": "Обработано", "quarantine_folder": "Отложено"})
+    desk.append(russian_mail(body="Обычное обращение."))
+    desk.append(bounce_mail())
+    assert "registered 1 / threaded 0 / set aside 1" in desk.poll()
+    conn = desk.dovecot.imap(desk.user)
+
+    def count(folder: str) -> int:
+        from imap_tools.imap_utf7 import utf7_encode
+
+        typ, data = conn.select('"' + utf7_encode(folder).decode() + '"', readonly=True)
+        assert typ == "OK", data
+        return int(data[0])
+
+    assert count("INBOX") == 0          # moved, never deleted: both are in the done folder
+    assert count("Обработано") == 2
+    assert count("Отложено") == 1       # a copy of the set-aside bounce
+    conn.logout()
+    assert "registered 0" in desk.poll()
