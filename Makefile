@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED ?= $(abspath ../shared)
 
-.PHONY: all venv system test test-unit demo eval clean
+.PHONY: all venv system test test-unit typecheck demo eval clean reliability reliability-quick
 
 all: test
 
@@ -21,11 +21,24 @@ venv: $(STAMP)
 system:
 	bash scripts/setup-system.sh
 
-test: system venv
+test: system venv typecheck
 	COMPLAINTDESK_SHARED=$(SHARED) $(PY) -m pytest -q
+
+# mypy --strict on the package code, ruff's pyflakes checks on everything (house style 8)
+typecheck: venv
+	$(VENV)/bin/mypy complaintdesk ingest classify journal replies
+	$(VENV)/bin/ruff check --quiet --select F,E9 complaintdesk ingest classify journal replies tests scripts
 
 test-unit: venv
 	COMPLAINTDESK_SHARED=$(SHARED) $(PY) -m pytest -q tests/unit
+
+# issue 5: crashes, outages, floods, hostile input, fuzzing, secrets; prints the summary and
+# writes reliability/results.json. The quick run is what `make test` runs as tests/reliability.
+reliability: system venv
+	COMPLAINTDESK_SHARED=$(SHARED) $(PY) reliability/run.py
+
+reliability-quick: system venv
+	COMPLAINTDESK_SHARED=$(SHARED) $(PY) reliability/run.py --quick
 
 demo: system venv
 	$(PY) scripts/demo.py
@@ -35,3 +48,9 @@ eval: venv
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache
+
+# The benchmark (issue 6): local Dovecot + SMTP sink, prints a table, writes bench/results.json.
+# Options via BENCH_ARGS, e.g. make bench BENCH_ARGS="--quick" or "--only 4,5 --database postgresql".
+.PHONY: bench
+bench: system venv
+	$(PY) bench/run.py $(BENCH_ARGS)

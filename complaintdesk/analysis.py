@@ -84,7 +84,9 @@ class Analyzer:
             done: Future[Analysis] = Future()
             done.set_result(analyze(data, self.rules, self.max_bytes))
             return done
-        return self._ensure_pool().schedule(_worker_analyze, args=(data,), timeout=self.seconds)
+        future: Future[Analysis] = self._ensure_pool().schedule(
+            _worker_analyze, args=(data,), timeout=self.seconds)
+        return future
 
     def result(self, future: Future[Analysis]) -> Analysis:
         """The analysis, or a set-aside reason when the worker timed out or died."""

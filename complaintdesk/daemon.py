@@ -105,7 +105,7 @@ class Daemon:
         interval = self.deps.config.daemon.poll_interval_seconds
         log.info("complaintdesk daemon started; polling every %ss", interval)
         scheduler = schedule.Scheduler()
-        scheduler.every(interval).seconds.do(self.cycle)
+        scheduler.every(interval).seconds.do(self.cycle)  # type: ignore[arg-type]  # floats work
         for settings in self.deps.config.all_mailboxes():
             if settings.idle:
                 IdleWatcher(settings, self.wake, self.stop).start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.header
 import email.utils
 import re
+from collections.abc import Sequence
 from email.message import Message
 
 import mailparser
@@ -217,7 +218,7 @@ def _msgid(value: object) -> str | None:
     return found[0] if found else None
 
 
-def _addresses(values: list[object]) -> list[tuple[str, str]]:
+def _addresses(values: Sequence[object]) -> list[tuple[str, str]]:
     decoded = [decode_header_value(v) for v in values]
     try:
         pairs = email.utils.getaddresses(decoded)
@@ -226,7 +227,7 @@ def _addresses(values: list[object]) -> list[tuple[str, str]]:
     return [(_one_line(n), a.strip().lower()) for n, a in pairs if "@" in a]
 
 
-def _first_address(values: list[object]) -> tuple[str | None, str | None]:
+def _first_address(values: Sequence[object]) -> tuple[str | None, str | None]:
     pairs = _addresses(values)
     if not pairs:
         return None, None

@@ -44,7 +44,7 @@ def next_number(session: Session, year: int, number_format: str) -> tuple[int, s
         update(NumberCounter)
         .where(col(NumberCounter.year) == year)
         .values(last_seq=NumberCounter.last_seq + 1)
-        .returning(NumberCounter.last_seq)
+        .returning(col(NumberCounter.last_seq))
     ).scalar_one()
     return seq, format_number(number_format, seq, year)
 
