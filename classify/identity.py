@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from classify.contacts import find_address, find_inn_kpp, find_phone, phone_e164
 from classify.names import PersonName, find_name, read_name, single_first_name
-from classify.organisation import find_organisation, org_is_writer, same_organisation
+from classify.organisation import find_organisation, is_requisites, org_is_writer, same_organisation
 from classify.types import Applicant, ClassifyRules
 from classify.webform import WebForm
 
@@ -95,10 +95,11 @@ def _person(lines: list[str], sig_from: int, sender: Sender, form: WebForm | Non
             reasons: list[str]) -> PersonName | None:
     body = _body_name(lines, sig_from)
     if form and form.name:
-        header = find_name(form.name) or _first_only(form.name)
+        header = find_name(form.name, whole_line=True) or _first_only(form.name)
         source = "web-form name field"
     else:
-        header = (find_name(sender.name) or _first_only(sender.name)) if sender.name and not sender.robot else None
+        header = (find_name(sender.name, whole_line=True) or _first_only(sender.name)) \
+            if sender.name and not sender.robot else None
         source = "From display name"
     chosen = _merge(body, header)
     if chosen:
@@ -119,7 +120,7 @@ def _body_name(lines: list[str], sig_from: int) -> PersonName | None:
         line = _CLOSING.sub("", lines[i])
         if not line.strip() or _GREETING.match(line) or "@" in line or len(line.split()) > 9:
             continue
-        found = find_name(line)
+        found = find_name(line, whole_line=True)
         if found and found.full:
             return found
         partial = partial or found or (_first_only(line) if i >= sig_from else None)
@@ -164,15 +165,28 @@ def _organisation(lines: list[str], sig_from: int, sender: Sender, form: WebForm
     head = _letterhead_end(lines)
     for i, line in enumerate(lines):
         found = find_organisation(line)
-        if found and org_is_writer(line, found[1], i >= sig_from or i < head):
+        if found and is_requisites(line, lines[i - 1] if i else ""):
+            reasons.append(f"{found[0]} on line {i + 1} is a bank in the requisites, not the writer")
+        elif found and org_is_writer(line, found[1], i >= sig_from or i < head):
             candidates.append((found[0], f"line {i + 1}"))
     if sender.name and not sender.robot and (found := find_organisation(sender.name)):
         candidates.append((found[0], "From display name"))
+    candidates.sort(key=lambda c: _named_after_head(c[0]))  # stable: otherwise in reading order
     for org, where in candidates:
         if not any(same_organisation(org, own) for own in rules.own_names) and "центринформ" not in org.lower():
             reasons.append(f"organisation {org} ({where})")
             return _prefer_fuller(org, candidates)
     return None
+
+
+def _named_after_head(org: str) -> bool:
+    """«глава КФХ Лысенко Андрей Викторович»: a person's name after a form other than ИП is the
+    head signing, so an organisation named in quotes elsewhere («Мы КФХ «Колос»») is preferred."""
+    if org.startswith("ИП "):
+        return False
+    inner = org.split(" ", 1)[-1].strip("«»")
+    named = find_name(inner)
+    return bool(named and (named.full or named.initials))
 
 
 def _prefer_fuller(org: str, candidates: list[tuple[str, str]]) -> str:

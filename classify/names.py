@@ -44,9 +44,17 @@ class PersonName:
         return bool(self.last and self.first)
 
 
-def find_name(line: str) -> PersonName | None:
-    """The best person name written in ``line`` (2-3 name words, or surname + initials)."""
+def find_name(line: str, whole_line: bool = False) -> PersonName | None:
+    """The best person name written in ``line`` (2-3 name words, or surname + initials).
+
+    ``whole_line``: the line is a name field or a signature line; when its words are exactly a
+    first name and one more word, a surname that is also a common noun («Мельник Игорь»,
+    «КОВАЛЬ ИРИНА») is read as the surname.
+    """
     tokens = [t.strip() for t in _TOKEN.findall(line)]
+    if whole_line and len(tokens) in (2, 3):
+        named = find_name(line)
+        return named if named and named.full else read_name(tokens, noun_surname=True) or named
     best: PersonName | None = None
     for size in (3, 2):
         for i in range(len(tokens) - size + 1):
@@ -58,15 +66,15 @@ def find_name(line: str) -> PersonName | None:
     return best
 
 
-def read_name(tokens: list[str]) -> PersonName | None:
+def read_name(tokens: list[str], noun_surname: bool = False) -> PersonName | None:
     """Interpret 2-3 tokens as a name; None when they are not one."""
     if len(tokens) >= 2 and _INITIALS.match(tokens[-1].replace(" ", "")):
-        return _surname_initials(tokens[0], tokens[-1]) if len(tokens) == 2 else None
+        return _surname_initials(tokens[0], tokens[-1], noun_surname) if len(tokens) == 2 else None
     if any(t.endswith(".") or t.lower().strip(".") in _NOT_NAMES for t in tokens):
         return None
     if any(_ambiguous(t) for t in tokens) and not _ambiguous_is_name(tokens):
         return None
-    roles = _roles(tokens)
+    roles = _roles(tokens, noun_surname)
     if roles is None:
         return None
     case = _common_case(tokens, roles)
@@ -87,15 +95,15 @@ def _rank(name: PersonName) -> tuple[int, int]:
     return (2 if name.full else 1 if name.last and name.initials else 0, bool(name.middle))
 
 
-def _surname_initials(surname: str, initials: str) -> PersonName | None:
-    if surname.lower() in _NOT_NAMES or not _is_surname_like(surname):
+def _surname_initials(surname: str, initials: str, noun_surname: bool = False) -> PersonName | None:
+    if surname.lower() in _NOT_NAMES or not (_is_surname_like(surname) or noun_surname and _noun_surname(surname)):
         return None
     match = _INITIALS.match(initials.replace(" ", ""))
     letters = "".join(g for g in match.groups() if g) if match else ""
     return PersonName(last=_title(surname), initials=letters)
 
 
-def _roles(tokens: list[str]) -> list[str] | None:
+def _roles(tokens: list[str], noun_surname: bool = False) -> list[str] | None:
     """Assign Surn/Name/Patr to each token; None unless there is a first name and one more part."""
     roles: list[str | None] = ["Patr" if _is_patronymic(tok) else None for tok in tokens]
     name_at = _name_index(tokens, roles)
@@ -106,7 +114,7 @@ def _roles(tokens: list[str]) -> list[str] | None:
     paired = name_at + 1 < len(tokens) and roles[name_at + 1] == "Patr"
     for i, tok in enumerate(tokens):
         if roles[i] is None:
-            if "Surn" in roles or not _could_be_surname(tok, paired):
+            if "Surn" in roles or not (_could_be_surname(tok, paired) or noun_surname and _noun_surname(tok)):
                 return None
             roles[i] = "Surn"
     if len(tokens) == 3 and roles.count("Surn") != 1:
@@ -135,6 +143,16 @@ def _could_be_surname(tok: str, paired: bool) -> bool:
         return False
     found = parses(low)
     return bool(_SURN_END.search(low)) or (tok[:1].isupper() and bool(found) and found[0].tag.POS == "NOUN")
+
+
+def _noun_surname(tok: str) -> bool:
+    """A capitalised animate noun in the nominative (Мельник, Коваль, Ткач): surnames made from
+    trades and nicknames, read as a surname only where the whole line is the name."""
+    low = tok.lower()
+    if not tok[:1].isupper() or low in _NOT_NAMES or not re.fullmatch(r"[а-яё-]{3,}", low):
+        return False
+    found = parses(low)
+    return bool(found) and found[0].tag.POS == "NOUN" and {"anim", "sing", "nomn"} <= found[0].tag.grammemes
 
 
 def _is_name(tok: str) -> bool:

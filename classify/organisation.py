@@ -40,11 +40,25 @@ _FORM_RE = "|".join(sorted(_FORMS, key=len, reverse=True))
 _ORG = re.compile(rf"(?<![А-Яа-яЁёA-Za-z])(?P<form>{_FORM_RE})(?:{_QUOTED}|{_BARE})")
 _IP = re.compile(r"(?<![А-Яа-яЁё])ИП\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
                  r"(?:\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+)?|\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?)?)")
-_WRITER = re.compile(r"((?<![А-Яа-яЁё])я,?|мы,|наш\w*\s+(организаци\w*|компани\w*|предприяти\w*|учреждени\w*|фирм\w*)|"
+_WRITER = re.compile(r"((?<![А-Яа-яЁё])я,?|(?<![А-Яа-яЁё])мы,?(\s*[—–-])?|наш\w*\s+(организаци\w*|компани\w*|предприяти\w*|учреждени\w*|фирм\w*)|"
                      r"от имени|представля\w*|являюсь\s+\w+|директор\w*|руководител\w*|бухгалтер\w*|"
                      r"менеджер\w*|сотрудник\w* )\s*$", re.I)
 _PASSING = re.compile(r"(у|в|во|из|от|с|со|для|через|поставщик\w*|контрагент\w*|перевозчик\w*|"
                       r"компани\w*|фирм\w*|работаю в|работаю|магазин\w*|банк\w*)\s*$", re.I)
+
+
+# bank requisites: the bank that keeps the writer's account is never the writer
+# («р/с … в ПАО Сбербанк», «Банк: АО «Альфа-Банк»», «БИК …», «к/с …»)
+_REQUISITES = re.compile(
+    r"(?<![А-Яа-яЁёA-Za-z])(р/с|р/сч|р\.\s?с\.|к/с|к/сч|кор/с|корр?\.?\s*сч[её]т|расч[её]тн\w*\s+сч[её]т\w*|"
+    r"бик|банк\w*\s+(получателя|плательщика|клиента)|банк\w*\s*[:\-–—]|в\s+банке|отделени\w*\s*(n|№)\s*\d)"
+    r"(?![А-Яа-яЁёA-Za-z])", re.I)
+_BANK_LABEL = re.compile(r"^\s*(наименование\s+)?банк\w*(\s+(получателя|плательщика|клиента))?\s*:?\s*$", re.I)
+
+
+def is_requisites(line: str, previous: str = "") -> bool:
+    """A line of bank requisites (or the value under a «Банк:» label on the line before)."""
+    return bool(_REQUISITES.search(line)) or bool(_BANK_LABEL.match(previous))
 
 
 def spell_out_forms(text: str) -> str:

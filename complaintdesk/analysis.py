@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classify import classify_message
+from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
 from complaintdesk.errors import ParseError
 from ingest.parse import parse_message
@@ -45,7 +46,8 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
     decision = classify_message(parsed, rules)
     if decision.automated:
         return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]))
-    return Analysis(parsed, decision, None)
+    spam = spam_verdict(parsed)
+    return Analysis(parsed, decision, spam)
 
 
 _worker_rules: ClassifyRules | None = None

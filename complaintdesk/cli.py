@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,3 +246,10 @@ def _register_plugins() -> None:
 
 
 _register_plugins()
+
+
+def entry() -> None:
+    """The console script: files this process creates (mail, attachments, the journal, exports)
+    hold personal data (152-FZ), so they are readable by the service's user only."""
+    os.umask(0o077)
+    main()

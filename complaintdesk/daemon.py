@@ -11,9 +11,12 @@ from types import FrameType
 
 import schedule
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from complaintdesk.config import ImapSettings
 from complaintdesk.errors import DaemonError
 from ingest.imap import ImapMailbox
+from journal.db import describe_db_error
 from complaintdesk.flow import Deps
 from complaintdesk.poll import poll_all, queue_daily_digest, send_outbox
 
@@ -75,7 +78,9 @@ class Daemon:
         try:
             self._poll()
             self._send()
-        except DaemonError as exc:
+        except (DaemonError, SQLAlchemyError) as exc:
+            if isinstance(exc, SQLAlchemyError):
+                exc = DaemonError(f"journal: {describe_db_error(exc)}")
             self._failures += 1
             pause = min(self.deps.config.daemon.poll_interval_seconds * 2 ** min(self._failures, 6),
                         900.0)

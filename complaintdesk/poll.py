@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from complaintdesk.config import Config, ImapSettings
@@ -24,7 +25,7 @@ from complaintdesk.timeutil import to_local, utcnow
 from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
 from journal import register
-from journal.db import create_schema, make_engine
+from journal.db import create_schema, describe_db_error, make_engine
 from replies.message import new_message_id
 from replies.outbox import RetryPolicy, SendReport, send_pending
 from replies.render import make_environment
@@ -110,9 +111,6 @@ def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | Non
             summary.stopped_by = "signal"
             break
         result = _process_safely(raw, future, deps)
-        if result is None:
-            summary.stopped_by = "journal or storage failure; will retry"
-            break
         summary.fetched += 1
         summary.add(result)
         done.append(raw.uid)
@@ -152,6 +150,9 @@ def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,
         except DaemonError as exc:
             errors.append(f"mailbox {settings.name}: {exc}")
             continue
+        except SQLAlchemyError as exc:  # e.g. while marking: the journal is unreachable
+            errors.append(f"mailbox {settings.name}: journal: {describe_db_error(exc)}")
+            continue
         total.merge(summary)
     return total, errors
 
@@ -176,19 +177,27 @@ def _read_ahead(raws: Iterator[RawMessage], deps: Deps
         yield pending.popleft()
 
 
-def _process_safely(raw: RawMessage, future: Future[Analysis], deps: Deps) -> Result | None:
+class InfrastructureError(DaemonError):
+    """The disk or the database failed: stop this poll, keep the mail on the server, retry."""
+
+
+def _process_safely(raw: RawMessage, future: Future[Analysis], deps: Deps) -> Result:
+    """Record one mail. A failing disk or database raises InfrastructureError (the mail stays
+    above the last UID and is fetched again); anything else sets the mail aside."""
     try:
         return record(raw, deps.analyzer.result(future), deps)
     except (StorageError, JournalError) as exc:
-        log.error("uid=%s not processed: %s", raw.uid, exc)
-        return None
+        raise InfrastructureError(f"uid {raw.uid} not processed: {exc}") from exc
+    except SQLAlchemyError as exc:
+        raise InfrastructureError(f"uid {raw.uid} not processed: {describe_db_error(exc)}") \
+            from exc
     except Exception as exc:  # the one broad except of the loop (house style 5)
         log.exception("uid=%s internal error; setting the mail aside", raw.uid)
         try:
             return _set_aside_after_error(raw, deps, exc)
-        except Exception:
-            log.error("uid=%s could not be set aside either; will retry", raw.uid)
-            return None
+        except Exception as second:
+            raise InfrastructureError(f"uid {raw.uid} could not be set aside either: "
+                                      f"{type(second).__name__}") from second
 
 
 def _set_aside_after_error(raw: RawMessage, deps: Deps, exc: Exception) -> Result:

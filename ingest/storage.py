@@ -51,8 +51,13 @@ def read_blob(root: Path, stored_name: str) -> bytes:
 
 
 def _make_dirs(directory: Path, root: Path) -> None:
+    """Every level below the root 0700 (mkdir's mode applies to the last level only)."""
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    current = root
+    for part in directory.relative_to(root).parts:
+        current = current / part
+        if not current.is_dir():
+            current.mkdir(mode=0o700, exist_ok=True)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

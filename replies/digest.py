@@ -142,7 +142,7 @@ def queue_digests(session: Session, config: Config, env: Environment, now: datet
     """Queue today's digests in the outbox, unless a digest was already queued this local day.
     Returns how many were queued; the caller commits."""
     if digest_queued_today(session, now, config.organisation.timezone):
-        log.info("digest: already queued today")
+        log.debug("digest: already queued today")
         return 0
     messages = collect_digests(session, config, env, now)
     for out in messages:
@@ -150,5 +150,5 @@ def queue_digests(session: Session, config: Config, env: Environment, now: datet
         outbox.enqueue(session, appeal_id=None, purpose=PURPOSE, message_id=message_id,
                        recipient=out.to_address, subject=out.subject,
                        raw=build_mime(out, config.smtp.sender, message_id, now), now=now)
-    log.info("digest: %s queued", len(messages))
+    (log.info if messages else log.debug)("digest: %s queued", len(messages))
     return len(messages)
