@@ -1,0 +1,1 @@
+"""complaintdesk benchmark (`make bench`): corpus, servers, workers, report."""
