@@ -140,6 +140,7 @@ class DigestSettings(_Section):
 
 class LimitsSettings(_Section):
     workers: int = Field(default=1, ge=0, le=16)
+    commit_every: int = Field(default=50, ge=1, le=1000)
     mail_seconds: float = Field(default=60.0, gt=0)
     mail_bytes: int = Field(default=60_000_000, ge=0)
     auto_per_recipient_per_hour: int = Field(default=3, ge=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import email.utils
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -55,6 +55,7 @@ class Result:
     number: str | None = None
     reason: str | None = None
     ack_queued: bool = False
+    message_id_hash: str = "-"
 
 
 @dataclass(frozen=True)
@@ -76,49 +77,54 @@ def process_one(raw: RawMessage, deps: Deps) -> Result:
 
 
 def record(raw: RawMessage, analysis: Analysis, deps: Deps) -> Result:
-    """Keep the raw mail, then register, thread or set aside what ``analysis`` decided."""
+    """Record one mail in its own transaction (see ``record_in``)."""
     with Session(deps.engine) as session:
+        result = record_in(session, raw, analysis, deps)
+        register.set_mailbox_state(session, raw.mailbox, raw.folder, raw.uidvalidity, raw.uid)
+        session.commit()
+    log_result(raw, result)
+    return result
+
+
+def record_in(session: Session, raw: RawMessage, analysis: Analysis, deps: Deps) -> Result:
+    """Keep the raw mail (stored and synced before the caller commits), then register, thread
+    or set aside what ``analysis`` decided, inside the caller's transaction. A SAVEPOINT keeps
+    a failure of this mail from undoing the others of a batch."""
+    with session.begin_nested():
         earlier = register.find_duplicate(session, raw.sha256)
-    if earlier is not None:
-        return _commit_duplicate(raw, deps, earlier)
-    storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
-    return _commit(raw, deps, analysis.parsed, analysis.decision, analysis.set_aside)
-
-
-def _commit(raw: RawMessage, deps: Deps, parsed: ParsedMessage | None,
-            decision: Classification | None, set_aside: str | None) -> Result:
-    attachments = _store_attachments(parsed, deps) if parsed and not set_aside else ()
-    now = deps.now()
-    with Session(deps.engine) as session:
+        if earlier is not None:
+            return _record_duplicate(session, raw, deps, earlier)
+        storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
+        parsed, decision, aside = analysis.parsed, analysis.decision, analysis.set_aside
+        attachments = _store_attachments(parsed, deps) if parsed and not aside else ()
+        now = deps.now()
         inbound = _inbound(raw, parsed, now)
-        result = _decide(session, inbound, parsed, decision, set_aside, deps, now)
+        result = _decide(session, inbound, parsed, decision, aside, deps, now)
         session.add(inbound)
         session.flush()
         for att in attachments:
             att.inbound_id, att.appeal_id = inbound.id or 0, inbound.appeal_id
             session.add(att)
-        register.set_mailbox_state(session, raw.mailbox, raw.folder,
-                                   raw.uidvalidity, raw.uid)
-        session.commit()
-    log.info("uid=%s message_id=%s outcome=%s appeal=%s", raw.uid, _id_hash(parsed),
+        return replace(result, message_id_hash=_id_hash(parsed))
+
+
+def log_result(raw: RawMessage, result: Result) -> None:
+    """The one INFO line per mail, written once its transaction is committed."""
+    log.info("uid=%s message_id=%s outcome=%s appeal=%s", raw.uid, result.message_id_hash,
              result.outcome.value, result.number or "-")
-    return result
 
 
-def _commit_duplicate(raw: RawMessage, deps: Deps, earlier: InboundMessage) -> Result:
+def _record_duplicate(session: Session, raw: RawMessage, deps: Deps,
+                      earlier: InboundMessage) -> Result:
     """The same bytes again (a rescan after UIDVALIDITY changed, or a double delivery):
     recorded against the earlier mail's appeal, never registered twice."""
-    with Session(deps.engine) as session:
-        session.add(InboundMessage(
-            mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
-            message_id=earlier.message_id, sha256=raw.sha256, size=len(raw.data),
-            outcome=OUTCOME_SET_ASIDE, appeal_id=earlier.appeal_id, received_at=deps.now(),
-            reason=f"duplicate: same bytes as uid {earlier.uid} (uidvalidity {earlier.uidvalidity})",
-        ))
-        register.set_mailbox_state(session, raw.mailbox, raw.folder,
-                                   raw.uidvalidity, raw.uid)
-        session.commit()
-    log.info("uid=%s outcome=duplicate of uid=%s", raw.uid, earlier.uid)
+    session.add(InboundMessage(
+        mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
+        message_id=earlier.message_id, sha256=raw.sha256, size=len(raw.data),
+        outcome=OUTCOME_SET_ASIDE, appeal_id=earlier.appeal_id, received_at=deps.now(),
+        reason=f"duplicate: same bytes as uid {earlier.uid} (uidvalidity {earlier.uidvalidity})",
+    ))
+    session.flush()
     return Result(Outcome.DUPLICATE, reason="duplicate")
 
 

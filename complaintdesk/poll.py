@@ -18,9 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from complaintdesk.config import Config, ImapSettings
-from complaintdesk.errors import DaemonError, JournalError, StorageError
+from complaintdesk.errors import DaemonError
 from complaintdesk.analysis import Analysis, Analyzer
-from complaintdesk.flow import Deps, Outcome, Result, record
+from complaintdesk.batch import RecordingBatch
+from complaintdesk.flow import Deps, Outcome, Result
 from complaintdesk.timeutil import to_local, utcnow
 from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
@@ -104,27 +105,30 @@ def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | Non
     uids = client.uids_after(last_uid)
     if on_total:
         on_total(len(uids))
-    done: list[int] = []
-    aside: list[int] = []
-    for raw, future in _read_ahead(client.fetch(uids, uidvalidity), deps):
-        if should_stop() and summary.fetched:
-            summary.stopped_by = "signal"
-            break
-        result = _process_safely(raw, future, deps)
-        summary.fetched += 1
-        summary.add(result)
-        done.append(raw.uid)
-        if result.outcome == Outcome.SET_ASIDE:
-            aside.append(raw.uid)
-        if progress:
-            progress(1)
-        if len(done) >= settings.batch_size:
-            _quarantine(client, settings, aside)
-            _mark(client, deps, name, uidvalidity, done)
-            done, aside = [], []
-    _quarantine(client, settings, aside)
-    _mark(client, deps, name, uidvalidity, done)
+    batch = RecordingBatch(deps, deps.config.limits.commit_every)
+    try:
+        for raw, future in _read_ahead(client.fetch(uids, uidvalidity), deps):
+            if should_stop() and summary.fetched:
+                summary.stopped_by = "signal"
+                break
+            summary.add(batch.add(raw, future))
+            summary.fetched += 1
+            if progress:
+                progress(1)
+            if batch.due():
+                _finish(client, deps, settings, uidvalidity, batch)
+        _finish(client, deps, settings, uidvalidity, batch)
+    finally:
+        batch.close()
     return summary
+
+
+def _finish(client: MailboxClient, deps: Deps, settings: ImapSettings, uidvalidity: int,
+            batch: RecordingBatch) -> None:
+    """Commit the batch, then (only then) copy set-aside mail and mark everything done."""
+    done = batch.commit()
+    _quarantine(client, settings, [raw.uid for raw, r in done if r.outcome == Outcome.SET_ASIDE])
+    _mark(client, deps, settings.name, uidvalidity, [raw.uid for raw, _ in done])
 
 
 def _quarantine(client: MailboxClient, settings: ImapSettings, uids: list[int]) -> None:
@@ -175,46 +179,6 @@ def _read_ahead(raws: Iterator[RawMessage], deps: Deps
             yield item
     while pending:
         yield pending.popleft()
-
-
-class InfrastructureError(DaemonError):
-    """The disk or the database failed: stop this poll, keep the mail on the server, retry."""
-
-
-def _process_safely(raw: RawMessage, future: Future[Analysis], deps: Deps) -> Result:
-    """Record one mail. A failing disk or database raises InfrastructureError (the mail stays
-    above the last UID and is fetched again); anything else sets the mail aside."""
-    try:
-        return record(raw, deps.analyzer.result(future), deps)
-    except (StorageError, JournalError) as exc:
-        raise InfrastructureError(f"uid {raw.uid} not processed: {exc}") from exc
-    except SQLAlchemyError as exc:
-        raise InfrastructureError(f"uid {raw.uid} not processed: {describe_db_error(exc)}") \
-            from exc
-    except Exception as exc:  # the one broad except of the loop (house style 5)
-        log.exception("uid=%s internal error; setting the mail aside", raw.uid)
-        try:
-            return _set_aside_after_error(raw, deps, exc)
-        except Exception as second:
-            raise InfrastructureError(f"uid {raw.uid} could not be set aside either: "
-                                      f"{type(second).__name__}") from second
-
-
-def _set_aside_after_error(raw: RawMessage, deps: Deps, exc: Exception) -> Result:
-    from ingest import storage
-    from journal.models import OUTCOME_SET_ASIDE, InboundMessage
-
-    storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
-    reason = f"internal error: {type(exc).__name__}"
-    with Session(deps.engine) as session:
-        session.add(InboundMessage(mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
-                                   sha256=raw.sha256, size=len(raw.data),
-                                   outcome=OUTCOME_SET_ASIDE, reason=reason,
-                                   received_at=deps.now()))
-        register.set_mailbox_state(session, raw.mailbox, raw.folder,
-                                   raw.uidvalidity, raw.uid)
-        session.commit()
-    return Result(Outcome.SET_ASIDE, reason=reason)
 
 
 def _last_uid(deps: Deps, name: str, folder: str, uidvalidity: int) -> int:

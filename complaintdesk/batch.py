@@ -1,0 +1,125 @@
+"""Recording mails in batches: several mails per transaction, exactly once all the same.
+
+A batch is one database transaction. Each mail is recorded inside its own SAVEPOINT, so a mail
+that breaks the flow in a way nobody foresaw is set aside with its reason (raw kept) without
+undoing the others. The last UID processed moves in the same transaction, so a crash before the
+commit loses nothing: the mails are still above the last UID on the server and are fetched
+again, and their stored files are content-addressed. Only after the commit are they marked done
+on the server. A failing disk or database stops the poll (InfrastructureError) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Future
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session
+
+from complaintdesk.analysis import Analysis
+from complaintdesk.errors import DaemonError, JournalError, StorageError
+from complaintdesk.flow import Deps, Outcome, Result, log_result, record_in
+from ingest import storage
+from ingest.types import RawMessage
+from journal import register
+from journal.db import describe_db_error
+from journal.models import OUTCOME_SET_ASIDE, InboundMessage
+
+log = logging.getLogger(__name__)
+
+MAX_SECONDS = 1.0  # a batch commits at least this often, so staff commands never wait long
+
+
+class InfrastructureError(DaemonError):
+    """The disk or the database failed: stop this poll, keep the mail on the server, retry."""
+
+
+class RecordingBatch:
+    """Mails recorded since the last commit, and the transaction they are in."""
+
+    def __init__(self, deps: Deps, size: int) -> None:
+        self.deps, self.size = deps, max(1, size)
+        self._session: Session | None = None
+        self._pending: list[tuple[RawMessage, Result]] = []
+        self._started = 0.0
+
+    def add(self, raw: RawMessage, future: Future[Analysis]) -> Result:
+        session = self._open()
+        analysis = self.deps.analyzer.result(future)
+        try:
+            result = record_in(session, raw, analysis, self.deps)
+        except (StorageError, JournalError, SQLAlchemyError) as exc:
+            if not isinstance(exc, IntegrityError):
+                self._abort()
+                raise InfrastructureError(f"uid {raw.uid} not processed: {_describe(exc)}") \
+                    from exc
+            result = self._set_aside(session, raw, exc)
+        except Exception as exc:  # the one broad except of the loop (house style 5)
+            log.exception("uid=%s internal error; setting the mail aside", raw.uid)
+            result = self._set_aside(session, raw, exc)
+        self._pending.append((raw, result))
+        return result
+
+    def due(self) -> bool:
+        return bool(self._pending) and (len(self._pending) >= self.size
+                                        or time.monotonic() - self._started >= MAX_SECONDS)
+
+    def commit(self) -> list[tuple[RawMessage, Result]]:
+        """Commit the batch with the last UID; return what it held (to be marked done)."""
+        if self._session is None:
+            return []
+        done, session = self._pending, self._session
+        try:
+            last = max(done, key=lambda item: item[0].uid)[0] if done else None
+            if last is not None:
+                register.set_mailbox_state(session, last.mailbox, last.folder,
+                                           last.uidvalidity, last.uid)
+            session.commit()
+        except SQLAlchemyError as exc:
+            self._abort()
+            raise InfrastructureError(f"journal commit failed: {describe_db_error(exc)}") from exc
+        session.close()
+        self._session, self._pending = None, []
+        for raw, result in done:
+            log_result(raw, result)
+        return done
+
+    def close(self) -> None:
+        """Give up what is not committed (the mails will be fetched again)."""
+        self._abort()
+
+    def _open(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.deps.engine)
+            self._started = time.monotonic()
+        return self._session
+
+    def _abort(self) -> None:
+        if self._session is not None:
+            self._session.rollback()
+            self._session.close()
+        self._session, self._pending = None, []
+
+    def _set_aside(self, session: Session, raw: RawMessage, exc: Exception) -> Result:
+        """Keep a mail the flow could not handle, with the reason, in the same transaction."""
+        reason = f"internal error: {type(exc).__name__}"
+        try:
+            with session.begin_nested():
+                storage.store_blob(self.deps.config.storage.path, storage.RAW, raw.data,
+                                   raw.sha256)
+                session.add(InboundMessage(
+                    mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
+                    sha256=raw.sha256, size=len(raw.data), outcome=OUTCOME_SET_ASIDE,
+                    reason=reason, received_at=self.deps.now()))
+        except IntegrityError:  # this UID is already in the journal: nothing to add
+            return Result(Outcome.DUPLICATE, reason="already recorded")
+        except (StorageError, SQLAlchemyError) as second:
+            self._abort()
+            raise InfrastructureError(f"uid {raw.uid} could not be set aside: "
+                                      f"{_describe(second)}") from second
+        return Result(Outcome.SET_ASIDE, reason=reason)
+
+
+def _describe(exc: BaseException) -> str:
+    return describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
