@@ -34,6 +34,8 @@ _THIRD_PARTY = re.compile(
 _CUT_TAIL = re.compile(r"[,;]?\s*(тел\b|тел\.|телефон|моб\.|e-?mail|эл\.\s?почта|инн\b|кпп\b).*$", re.I)
 _PHONE_LABEL = re.compile(r"(тел|телефон|моб|сот|связ|звонит|whatsapp|viber|телеграм|phone)", re.I)
 _PHONE_NOT = re.compile(r"(инн|кпп|огрн|окпо|бик|р/с|к/с|сч[её]т|№|номер (заказа|чека|договора|заявки|накладной))\W*$", re.I)
+# a sentence end: «!», «?», «;», or a period after a full word or a number (not «г.», «ул.», «тел.»)
+_SENTENCE_END = re.compile(r"(?:(?<=[А-Яа-яЁёA-Za-z]{5})|(?<=\d))\.\s+|[!?;]+\s*")
 _INN = re.compile(r"\bИНН(?:\s*/\s*КПП)?\s*[:№]?\s*(\d{10}|\d{12})(?:\s*/\s*(\d{9}))?", re.I)
 _KPP = re.compile(r"\bКПП\s*[:№]?\s*(\d{9})\b", re.I)
 
@@ -114,7 +116,8 @@ def find_phone(lines: list[str], exclude: tuple[str, ...], signature_from: int) 
     best: tuple[int, Found] | None = None
     for i, line in enumerate(lines):
         for match in _phone_matches(line):
-            if _PHONE_NOT.search(line[:match.start]) or _THIRD_PARTY.search(line[:match.start]):
+            clause = _clause_before(line, match.start)
+            if _PHONE_NOT.search(line[:match.start]) or _THIRD_PARTY.search(clause):
                 continue
             number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             if number in exclude:
@@ -123,6 +126,12 @@ def find_phone(lines: list[str], exclude: tuple[str, ...], signature_from: int) 
             if best is None or rank > best[0]:
                 best = (rank, Found(number, i, f"phone {match.raw_string.strip()!r}, line {i + 1}"))
     return best[1] if best else None
+
+
+def _clause_before(line: str, end: int) -> str:
+    """The words of the sentence leading up to a phone: a shop or office named in an earlier
+    sentence («магазин в г. Короча. … звоните 8-915-…») does not make the phone a third party's."""
+    return _SENTENCE_END.split(line[:end])[-1]
 
 
 def _phone_matches(line: str) -> list[phonenumbers.PhoneNumberMatch]:

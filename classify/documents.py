@@ -30,7 +30,7 @@ _SAYS_LABEL = re.compile(rf"{_ATTACH_VERB}[^.\n]{{0,120}}(наклейк|эти�
 
 # a photo of a receipt or a paper (чек, квитанция, накладная, договор) shows no defect
 _PAPER_NAME = re.compile(r"ч[еe]к|chek|check|receipt|квитанц|kvit|накладн|nakladn|договор|dogovor|"
-                         r"паспорт|pasport|скан|scan|сч[её]т(?!чик)|schet(?!chik)|invoice|оплат|oplat", re.I)
+                         r"паспорт|pasport|скан(?!ер)|scan(?!ner)|сч[её]т(?!чик)|schet(?!chik)|invoice|оплат|oplat", re.I)
 _ARCHIVE_EXT = re.compile(r"\.(zip|rar|7z)$", re.I)
 _ARCHIVE_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-rar-compressed",
                   "application/vnd.rar", "application/x-7z-compressed")
@@ -46,7 +46,7 @@ _TEXT = {
 def missing_documents(attachments: tuple[ParsedAttachment, ...], text: str) -> tuple[tuple[str, ...], list[str]]:
     """What a quality claim lacks, in the order claim_form, defect_photos, label_photos; and why."""
     files, sealed = _unpacked(attachments)
-    media = [a for a in files if _is_media(a) and not _PAPER_NAME.search(a.filename or "")]
+    media = [a for a in files if _is_media(a) and not _is_paper(a)]
     have = _by_name(files, media)
     if media and "label_photos" not in have and (said := _SAYS_LABEL.search(text)):
         have["label_photos"] = f"text says a label photo is attached: {said.group(0)[:50]!r}"
@@ -58,6 +58,12 @@ def missing_documents(attachments: tuple[ParsedAttachment, ...], text: str) -> t
     reasons = [f"checklist (5): {d} present — {why}" for d, why in have.items()]
     reasons.append(f"checklist (5): missing {list(missing) or 'nothing'}")
     return missing, reasons
+
+
+def _is_paper(att: ParsedAttachment) -> bool:
+    """A photo of a receipt or a paper; a video («Видео_дефект_сканера.mp4») never is one."""
+    video = att.content_type.startswith("video/") or bool(re.search(r"\.(mp4|mov|avi|3gp|mkv)$", att.filename or "", re.I))
+    return not video and bool(_PAPER_NAME.search(att.filename or ""))
 
 
 def _by_name(files: list[ParsedAttachment], media: list[ParsedAttachment]) -> dict[str, str]:

@@ -1,9 +1,13 @@
 """Kind of appeal: complaint (жалоба), claim (претензия), appeal (обращение), suggestion (предложение).
 
 A word in the subject («Жалоба», «Претензия», «Предложение») names the kind; otherwise cues in
-the text are weighed: a demand for money back, replacement or repair is a claim; poor service,
-staff behaviour, violated rights or unanswered requests a complaint; a proposal a suggestion;
-a question or request an appeal. Quality claims (5) are claims about a defective product. Pure.
+the text are weighed the way a clerk reads a letter: a demand for a material remedy (money back,
+replacement, repair, recalculation, a corrected invoice) is a claim; dissatisfaction with the
+company — blame for a failure, harm it caused, a delay, repeated failures, unanswered requests,
+staff behaviour, «примите меры» — a complaint; a proposal a suggestion; a neutral question or
+request an appeal. Questions inside a complaint or claim do not make it an appeal: once the
+grievance is firm, question cues no longer count. Quality claims (5) are claims about a defective
+product. Pure.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ _NOT_CUES = re.compile(
     rf"{_OTHERS}\s+([а-яё]+\s+){{0,2}}[а-яё]+(л|ла|ли|ет|ит|ут|ют|ят)\s+([а-яё]+\s+){{0,2}}{_GRIEVANCE}|"
     rf"(от|у)\s+{_OTHERS}\s+([а-яё]+\s+){{0,3}}{_GRIEVANCE}|{_GRIEVANCE}\s+([а-яё]+\s+){{0,2}}от\s+{_OTHERS}|"
     rf"поступил\w*\s+(к\s+нам\s+|нам\s+)?{_GRIEVANCE}|"
+    # filing grievances as an activity or a procedure asked about («подавать жалобы в ФАС через
+    # личный кабинет», «как подать жалобу в суд») is not a grievance against the company
+    rf"(подавать|направлять|обжаловать|(как|куда|можно\s+ли)\s+(подать|направить|написать))\s+{_GRIEVANCE}|"
     r"(решить|решения|решении|урегулировать)\s+(\w+\s+)?вопрос\w*", re.I)
 # (pattern, kind, weight): general cues of Russian business mail
 _CUES = (
@@ -46,37 +53,75 @@ _CUES = (
     (rf"(перевыставить|переоформить|исправить)\s+(\w+\s+)?{_DOCS}\s+(в\s+соответствии\s+с|согласно)\s+"
      r"(\w+\s+){0,2}(договор|спецификаци|заказ|коммерческ)", "claim", 3),
     (r"жалоб", "complaint", 3),
-    (r"недовол|возмущ|безобрази|хамств|нагруби|груб\w+|невежлив|некомпетент|безразлич|издевательств|неуважени", "complaint", 3),
+    (r"недовол|возмущ|безобрази|хамств|нагруби|груб\w+|невежлив|некомпетент|безразлич|издевательств|неуважени|"
+     r"свысока|пренебрежительн|оскорб|хамил|хамск|нетактичн|наорал|накричал|повысил\w*\s+голос|бросил\w*\s+трубк", "complaint", 3),
     (r"наруш\w+\s+(мои|наши)?\s*(прав|срок)|нарушени\w+\s+(прав|срок)", "complaint", 3),
-    (r"ответа\s+(нет|так и не|до сих пор|не получ)|(нет|не получил\w*)\s+ответа|без\s+ответа|не\s+перезвонил|никто\s+не\s+(перезвонил|ответил|связался)|не\s+отвечают", "complaint", 2),
+    (r"ответа\s+(нет|так и не|до сих пор|не получ)|(нет|не получил\w*)\s+ответа|без\s+ответа|не\s+перезвонил|никто\s+не\s+(перезвонил|ответил|связался|приехал|пришел|пришёл|позвонил)|не\s+отвечают", "complaint", 2),
     # impatience with the answers themselves: «Вы серьезно?», «уже второй раз», «неделю жду», «отписка»
     (r"вы\s+(это\s+)?серь[её]зно|(это\s+)?уже\s+(второй|третий|четв[её]ртый|пятый|не\s+первый|который)\s+раз|"
      r"(неделю|месяц|две\s+недели|несколько\s+дней|который\s+день|\d+\s+(дн|недел)\w*)\s+(уже\s+)?жд(у|[её]м)|"
      r"жд(у|[её]м)\s+(уже\s+)?(неделю|месяц|который\s+день|несколько\s+дней|\d+\s+(дн|недел))|"
-     r"отписк|(нормальн|внятн|вразумительн)\w*\s+ответ|ответ\w*\s+по\s+существу|шаблонн\w*\s+ответ", "complaint", 2),
-    (r"пишу\s+повторно|(трижды|третий\s+раз|второй\s+раз|неоднократно)\s+(обращ|звон|писал)|из-за\s+вас|по\s+вашей\s+вине", "complaint", 2),
-    (r"прошу\s+(разобраться|принять\s+меры|взять\s+.{0,20}на\s+контроль|наказать|провести\s+проверку)|взять\s+ситуацию\s+на\s+контроль", "complaint", 2),
+     r"отписк|(нормальн|внятн|вразумительн)\w*\s+ответ|ответ\w*\s+по\s+существу|шаблонн\w*\s+ответ|"
+     r"сколько\s+(\w+\s+)?(можно|ещ[её]|нам|мне)\s+(\w+\s+)?жда|(как|разве)\s+(так|такое)\s+(можно|возможно)", "complaint", 2),
+    (r"пишу\s+повторно|(трижды|третий\s+раз|второй\s+раз|неоднократно)\s+(обращ|звон|писал)|из-за\s+(вас|ваш\w*)\b|по\s+вашей\s+вине", "complaint", 2),
+    (r"(прошу|просим|требую|требуем)\s+(разобраться|взять\s+.{0,20}на\s+контроль|наказать|провести\s+проверку)|взять\s+ситуацию\s+на\s+контроль", "complaint", 2),
+    # «примите меры», «просим дать объяснение и принять меры»: the writer wants the company corrected
+    (r"(прошу|просим|требую|требуем)\b[^.!?\n]{0,100}?\bприняти?[ея]?\s+(все\s+)?(необходим\w+\s+)?мер|прим(и|е)те\s+(\w+\s+)?меры", "complaint", 3),
+    (r"обрати(ть|те)\s+внимание\s+([а-яё]+\s+){0,2}на\s+(работу|поведение|действия|качество|отношение)", "complaint", 2),
+    # blame: the failure is the company's («сбой вашего сервиса», «по вине вашего сотрудника»),
+    # said as a statement (not asked: «это сбой вашей программы или ФНС?»)
+    (r"((сбо[йяюеи]\w*|ошибк\w*|вин[аеуы]|недоработк\w*|халатност\w*)\s+(ваш|сотрудник|специалист|менеджер|компани|с\s+вашей\s+стороны)|"
+     r"ваш\w*\s+(ошибк|вин[аыу]\b|недоработк|сбо[йяюеи]|халатност)|по\s+вине\s+(ваш|сотрудник|специалист|менеджер|компани))(?![^.!?\n]*\?)", "complaint", 3),
+    # the company's service failing, said of it («ваша программа … не может отправить»): weak alone
+    (r"ваш[аеиюу]?[йгмх]?[оеи]?\s+(\S+\s+){0,5}?(не\s+(работал|работает|смог|может|отправ|уход|пропуска)|подв[её]л|сбои[тл])", "complaint", 1),
+    # harm caused by the failure («из-за этого мы не смогли подать заявку»)
+    (r"из-за\s+(этого|чего|вас|задержк\w*|сбо\w*|ошибк\w*|вашей|вашего|ваших)\s+([^.!?\n]{0,40}?\s)?"
+     r"(не\s+(смогли|смог|успели|успел|сможем)|пропустил|сорвал|опоздал|потерял|понесл|получил\w*\s+штраф|вынужден|оштрафова)", "complaint", 2),
+    # harm alone, whoever caused it («нам выставили штраф», «вызывают на протокол»): weak
+    (r"(нам|нас|меня|мне)\s+(выставили|выписали|назначили)\s+штраф|оштрафовал\w*|(понесли|понес[её]м|несем|нес[её]м)\s+(\w+\s+)?(убыт|потер)|"
+     r"(вызыва\w*|вызвали)\s+[^.!?\n]{0,30}протокол", "complaint", 1),
+    # a delay by the company: promised in days, weeks have passed; «причины задержки»
+    (r"обеща\w*\s+([^.!?\n]{0,40}?\s)?((за|в\s+течение|через)\s+\S+\s+(рабоч\w+\s+)?(дн|день|дня|недел|сут|час|месяц)|"
+     r"(до|к)\s+(\d|понедельник|вторник|сред|четверг|пятниц|суббот|воскресень|конц|завтр|начал|середин))|"
+     r"прошло\s+(уже\s+)?(больше|более|свыше|почти|уже)?\s*(\d+|[а-яё]+)\s+(\w+\s+)?(дн|недел|месяц|сут)|"
+     r"(причин\w*|срок\w*)\s+задержк|задержк\w*\s+(выпуск|поставк|отгрузк|ответ|возврат|исполнени)|срыв\w*\s+срок|затягива", "complaint", 2),
+    # an explanation of the failure demanded («письменно объяснить причины», «письменное объяснение»)
+    (r"письменн\w*\s+(\w+\s+)?объясн|объясн\w*[,\s]+(\w+\s+)?(причин|почему|задержк|сбо|срыв)", "complaint", 2),
+    # the same failure again («который раз одно и то же», «опять не уходят»)
+    (r"(который|очередной|не\s+первый|энный)\s+раз|одно\s+и\s+то\s+же|снова\s+и\s+снова|"
+     r"(второй|третий|четв[её]ртый|пятый|нескольк\w+|\d+)\s+([а-яё]+\s+)?подряд|"
+     r"(опять|снова)\s+(не\s|ничего|та\s+же|те\s+же|то\s+же|сбо|ошиб|завис|висит|висят|пропал|сломал)|систематическ\w*|постоянн\w*\s+(сбо|проблем|ошибк|задержк)", "complaint", 2),
+    # paying for a service that does not work; threats to go to an outside body
+    (r"плат(им|им\s+вам|ил[иа]?)\s+(\S+\s+){0,3}?(деньги|за\s+(сервис|услуг|обслуживан|сопровождени|программ))|за\s+что\s+(мы\s+)?плат", "complaint", 2),
+    (r"(будем|буду)\s+вынужден\w*\s+(обратиться|подать|направить)|(обратимся|обращусь|подадим|подам)\s+(\w+\s+){0,2}(в\s+)?(суд|прокуратур|роспотребнадзор|фас|жалоб)", "complaint", 2),
     # support that cannot be reached or does not keep its word
     (r"не\s+(могу|можем|удается|удаётся|получается)\s+дозвониться|невозможно\s+(дозвониться|связаться)|связаться\s+[^.!?\n]{0,20}невозможно|никто\s+не\s+(бер[её]т|снимает)\s+трубк", "complaint", 2),
     (r"(телефон|поддержк|специалист|менеджер|оператор|сотрудник)\w*\s+(\w+\s+)?не\s+отвеча|обещал\w*\s+(\w+\s+)?(перезвонить|связаться|решить|исправить|приехать)|ни\s+одного\s+(звонка|ответа)|тишина", "complaint", 2),
     (r"так\s+и\s+не\s+(решен|решён|устранен|устранён|исправлен)\w*|(до\s+сих\s+пор|по-прежнему)\s+не\s+(решен|решён|устранен|устранён|исправлен)\w*|так\s+работать\s+невозможно", "complaint", 2),
     (r"с\s+опозданием|сорвал\w*|пропустил\w*\s+(срок|аукцион|торги)|штраф", "complaint", 1),
+    (r"\bтребу(ю|ем)\b", "complaint", 1),
     (r"предлага(ю|ем)|предложени|было\s+бы\s+(удобно|хорошо|полезно|неплохо)|хотел\w*\s+бы\s+предложить|добавьте|прошу\s+рассмотреть\s+возможность|рекомендую|можно\s+было\s+бы", "suggestion", 3),
     (r"подскажите|(прошу|просим)\s+(\w+о\s+)?(разъяснить|пояснить|сообщить|подсказать|помочь|проконсультировать|уточнить)|как\s+(мне\s+)?(можно|нужно|сделать|подключить)|вопрос", "appeal", 2),
     (r"\?", "appeal", 1),
 )
 # a product that stopped working or misbehaves: «перестал определяться», «залипают клавиши» …
 _QUALITY = re.compile(
-    r"качеств|брак|дефект|неисправ|не\s+работа|перестал\w*\s+(работать|[а-яё]+ться|видеть)|сломал|"
+    r"качеств|брак|дефект|неисправ|не\s+работа|сломал|"
+    # «перестал считывать», «перестала заряжаться» (not a person who stopped answering)
+    r"перестал\w*\s+(?!отвеча|звон|перезван|писа|выход|общ|реагировать\s+на\s+(звон|письм|обращ))[а-яё]+(ть|ться)\b|"
     r"не\s+включа|зависает|перезагружа|трещин|царапин|не\s+реагиру|не\s+печата|не\s+заряжа|"
     r"не\s+определя|не\s+видит|залипа|щелк|греется|теря\w*\s+(связь|сигнал|соединени)|отвалива|"
     r"вышел\s+из\s+строя|некачествен|вздул|раздул|треснул|разбит|сгорел|оплавил|протека|искрит|"
     r"не\s+запуска|не\s+горит|"
     # a demand to swap the item for a working one presupposes a defect
     r"(замен\w*|обменя\w*)\s+(\S+\s+){0,5}на\s+(исправн|работающ|качественн|нов\w*\s+исправн)", re.I)
-_GOODS = re.compile(r"купил|приобрел|приобрёл|приобрело|покупк|товар|накладн|чек\b|чек\s*№|гаранти|"
+_GOODS = re.compile(r"купил|приобр[её]л|приобрет|приобрело|покупк|товар|накладн|чек\b|чек\s*№|гаранти|"
                     r"заказ|устройств|оборудовани|поставк|поставлен|"
                     r"получил\w*\s+(\S+\s+){0,3}от\s+(вас|вашей|вашего)|в\s+вашем\s+(интернет-)?магазин", re.I)
+
+
+_ORDER = ("claim", "complaint", "suggestion", "appeal")  # on equal scores the earlier kind wins
+_FIRM = 3  # a claim or complaint this strong is not outweighed by questions asked in the same mail
 
 
 def decide_kind(subject: str, text: str) -> tuple[str, str]:
@@ -88,16 +133,31 @@ def decide_kind(subject: str, text: str) -> tuple[str, str]:
         if match:
             return kind, f"kind {kind}: subject word {match.group(0)!r}"
     scores: dict[str, int] = {}
+    strongest: dict[str, int] = {}
     evidence: dict[str, str] = {}
     for pattern, kind, weight in _CUES:
         for match in re.finditer(pattern, f"{clean_subject}\n{text}", re.I):
             scores[kind] = scores.get(kind, 0) + weight
+            strongest[kind] = max(strongest.get(kind, 0), weight)
             evidence.setdefault(kind, match.group(0))
     if not scores:
         return "appeal", "kind appeal: no complaint, claim or suggestion cues (default)"
-    order = ("claim", "complaint", "suggestion", "appeal")
-    best = max(order, key=lambda k: (scores.get(k, 0), -order.index(k)))
+    best = _weigh(scores, strongest)
     return best, f"kind {best}: cue {evidence[best]!r} (scores {dict(sorted(scores.items()))})"
+
+
+def _weigh(scores: dict[str, int], strongest: dict[str, int]) -> str:
+    """The kind with the most weight. A firm grievance (enough weight, one cue more than a hint)
+    is not outweighed by questions — a complaint that also asks «что делать?» stays a complaint —
+    only by a stronger proposal; hints of a grievance that questions match leave an appeal."""
+    grievance = max(scores.get("claim", 0), scores.get("complaint", 0))
+    firm = any(scores.get(k, 0) >= _FIRM and strongest.get(k, 0) >= 2 for k in ("claim", "complaint"))
+    candidates: tuple[str, ...] = _ORDER
+    if firm:
+        candidates = _ORDER[:3]
+    elif scores.get("appeal", 0) >= grievance:
+        candidates = _ORDER[2:]
+    return max(candidates, key=lambda k: (scores.get(k, 0), -_ORDER.index(k)))
 
 
 def is_quality_claim(kind: str, subject: str, text: str) -> tuple[bool, str]:

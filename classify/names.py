@@ -72,7 +72,7 @@ def read_name(tokens: list[str], noun_surname: bool = False) -> PersonName | Non
         return _surname_initials(tokens[0], tokens[-1], noun_surname) if len(tokens) == 2 else None
     if any(t.endswith(".") or t.lower().strip(".") in _NOT_NAMES for t in tokens):
         return None
-    if any(_ambiguous(t) for t in tokens) and not _ambiguous_is_name(tokens):
+    if any(_ambiguous(t) for t in tokens) and not _ambiguous_is_name(tokens, noun_surname):
         return None
     roles = _roles(tokens, noun_surname)
     if roles is None:
@@ -168,9 +168,26 @@ def _ambiguous(tok: str) -> bool:
         "Name" in p.tag.grammemes and p.normal_form in _AMBIGUOUS_NAMES for p in parses(low))
 
 
-def _ambiguous_is_name(tokens: list[str]) -> bool:
-    """«Вера», «Надежда» … are names when capitalised and followed by a patronymic."""
-    return all(t[:1].isupper() for t in tokens if _ambiguous(t)) and any(_is_patronymic(t) for t in tokens)
+def _ambiguous_is_name(tokens: list[str], whole_line: bool = False) -> bool:
+    """«Вера», «Надежда» … are names when capitalised and followed by a patronymic; on a line that is
+    only a name (a From display name, a signature) also beside one capitalised surname («Вера
+    Лукьянова», «Соколова Надежда»)."""
+    if not all(t[:1].isupper() for t in tokens if _ambiguous(t)):
+        return False
+    if any(_is_patronymic(t) for t in tokens):
+        return True
+    others = [t for t in tokens if not _ambiguous(t)]
+    return whole_line and len(tokens) == 2 and len(others) == 1 and others[0][:1].isupper() \
+        and (_has_tag(others[0], "Surn") or _is_surname_like(others[0])) and _same_gender(tokens)
+
+
+def _same_gender(tokens: list[str]) -> bool:
+    """A first name and a surname of one gender («Вера Лукьянова», not «Роза Ветров»)."""
+    first, last = (tokens[0], tokens[1]) if _ambiguous(tokens[0]) else (tokens[1], tokens[0])
+    kinds = {"masc", "femn", "ms-f"}
+    genders = set().union(*(kinds & p.tag.grammemes for p in parses(first.lower()) if "Name" in p.tag.grammemes))
+    surnames = [kinds & p.tag.grammemes for p in parses(last.lower()) if "Surn" in p.tag.grammemes]
+    return not surnames or any(not g or "ms-f" in g or g & genders for g in surnames)
 
 
 def _is_surname_like(tok: str) -> bool:

@@ -75,12 +75,18 @@ class _Tokens:
 
 
 def _tokens(text: str) -> _Tokens:
-    pairs = tuple((w.lower().replace("ё", "е"), lemma(w)) for w in words(text[:50000]))
+    pairs = tuple((_form_name(w.lower().replace("ё", "е")), lemma(w)) for w in words(text[:50000]))
     starts: dict[str, list[int]] = {}
     for i, (surface, lem) in enumerate(pairs):
         for key in {surface[:2], lem[:2]}:
             starts.setdefault(key, []).append(i)
     return _Tokens(pairs, {k: tuple(v) for k, v in starts.items()})
+
+
+def _form_name(word: str) -> str:
+    """A numbered report form («6-ндфл», «4-фсс», «2-ндфл») is matched by its name after the number."""
+    number, dash, name = word.partition("-")
+    return name if dash and number.isdigit() and name else word
 
 
 def _count(tokens: _Tokens, keyword: str) -> int:

@@ -65,3 +65,11 @@ def test_receipt_photo_is_not_a_defect_photo() -> None:
     assert missing_documents(files, "Фото квитанции прилагаю.")[0] == ("claim_form", "defect_photos", "label_photos")
     files = (att("chek.jpg", "image/jpeg"), att("IMG_2201.jpg", "image/jpeg"))
     assert missing_documents(files, "")[0] == ("claim_form", "label_photos")
+
+
+def test_video_of_a_defective_scanner_is_a_defect_video_not_a_paper_scan() -> None:
+    files = (att("Заявление_Орлов.pdf", "application/pdf"), att("сканер_не_читает.mp4", "video/mp4"),
+             att("шильдик.jpg", "image/jpeg"))
+    assert missing_documents(files, "")[0] == ()
+    # a scanned receipt stays a paper
+    assert missing_documents((att("скан_чека.jpg", "image/jpeg"),), "")[0] == ("claim_form", "defect_photos", "label_photos")

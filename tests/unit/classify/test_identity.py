@@ -149,3 +149,19 @@ def test_address_label_with_a_bracketed_remark(rules: ClassifyRules) -> None:
                      "Зуева Ирина", sender="Зуева Ирина <zueva@ya.ru>")
     assert classify_message(mail, rules).applicant.postal_address == \
         "243140, Брянская обл., г. Клинцы, ул. Мира, д. 12, кв. 4"
+
+
+def test_name_only_in_from_with_a_first_name_that_is_a_noun(rules: ClassifyRules) -> None:
+    mail = make_mail("Добрый день. Хочу узнать, работает ли ваш офис в субботу.", sender="Любовь Гриценко <l.gr@mail.ru>")
+    a = classify_message(mail, rules).applicant
+    assert (a.type, a.last_name, a.first_name) == ("individual", "Гриценко", "Любовь")
+
+
+def test_phone_in_a_later_sentence_than_a_named_shop(rules: ClassifyRules) -> None:
+    mail = make_mail("касса в магазине на рынке не печатает чеки второй день. что делать? звоните 8-903-417-22-96\n\n"
+                     "Отправлено с Android", sender="<market.tochka@mail.ru>")
+    assert classify_message(mail, rules).applicant.phone == "+79034172296"
+    # the shop's own phone in the same sentence is still not the applicant's
+    mail = make_mail("Покупала в магазине у поставщика, тел. магазина 8-903-417-22-96. Прошу помочь.",
+                     sender="<market.tochka@mail.ru>")
+    assert classify_message(mail, rules).applicant.phone is None

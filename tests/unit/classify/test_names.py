@@ -55,3 +55,18 @@ def test_find_name_patronymic_cases_and_lower_case(line: str, expected: PersonNa
 def test_common_words_are_not_surnames_or_names(line: str) -> None:
     found = find_name(line)
     assert found is None or found.last is None
+
+
+@pytest.mark.parametrize("line,expected", [
+    # a name field (From display name, signature line) holding a first name that is also a noun
+    ("Надежда Гончарова", PersonName("Гончарова", "Надежда", None)),
+    ("Шевцова Любовь", PersonName("Шевцова", "Любовь", None)),
+])
+def test_ambiguous_first_name_with_a_surname_on_a_name_line(line: str, expected: PersonName) -> None:
+    assert find_name(line, whole_line=True) == expected
+
+
+@pytest.mark.parametrize("line", ["Надежда Компании", "Роза Ветров", "Вера в успех"])
+def test_ambiguous_first_name_needs_a_surname_of_the_same_gender(line: str) -> None:
+    found = find_name(line, whole_line=True)
+    assert found is None or not found.full

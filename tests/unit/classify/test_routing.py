@@ -50,3 +50,10 @@ def test_egais_region_from_the_applicants_phone_outside_the_text(rules: Classify
 def test_egais_region_from_a_two_word_town_in_another_case(rules: ClassifyRules) -> None:
     route = route_appeal("УТМ", "Наш магазин в Старом Осколе: УТМ не видит ключ.", "appeal", False, None, rules)
     assert (route.region, route.assignee) == ("belgorod", "Михайлов Дмитрий")
+
+
+def test_numbered_report_forms_and_tax_returns_are_internet_reporting(rules: ClassifyRules) -> None:
+    text = "Отправили 4-ФСС через вашу программу, пришёл отказ в приёме. Что исправить?"
+    assert route_appeal("Отказ", text, "appeal", False, None, rules).department == "internet_reporting"
+    text = "Декларация по НДС за 3 квартал висит в статусе «Отправлено». Подскажите, что делать?"
+    assert route_appeal("Статус отправки", text, "appeal", False, None, rules).department == "internet_reporting"
