@@ -20,6 +20,7 @@ from classify.types import Classification, ClassifyRules
 from complaintdesk.errors import ParseError
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage
+from journal.repeats import prepare_repeat_fields
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class Analysis:
     parsed: ParsedMessage | None
     decision: Classification | None
     set_aside: str | None = None
+    # (applicant_key, lemmas) for repeat detection, computed here, off the committing process
+    repeat_fields: tuple[str | None, str] | None = None
 
 
 def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
@@ -47,7 +50,10 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
     if decision.automated:
         return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]))
     spam = spam_verdict(parsed)
-    return Analysis(parsed, decision, spam)
+    if spam:
+        return Analysis(parsed, decision, spam)
+    fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
+    return Analysis(parsed, decision, None, fields)
 
 
 _worker_rules: ClassifyRules | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import Future
+from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
@@ -39,7 +40,7 @@ class RecordingBatch:
     """Mails recorded since the last commit, and the transaction they are in."""
 
     def __init__(self, deps: Deps, size: int) -> None:
-        self.deps, self.size = deps, max(1, size)
+        self.deps, self.size = replace(deps, durable_blobs=False), max(1, size)
         self._session: Session | None = None
         self._pending: list[tuple[RawMessage, Result]] = []
         self._started = 0.0
@@ -75,7 +76,11 @@ class RecordingBatch:
             if last is not None:
                 register.set_mailbox_state(session, last.mailbox, last.folder,
                                            last.uidvalidity, last.uid)
+            storage.make_durable(self.deps.config.storage.path)  # files before the rows
             session.commit()
+        except StorageError as exc:
+            self._abort()
+            raise InfrastructureError(f"store not synced: {exc}") from exc
         except SQLAlchemyError as exc:
             self._abort()
             raise InfrastructureError(f"journal commit failed: {describe_db_error(exc)}") from exc

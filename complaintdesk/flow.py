@@ -69,6 +69,8 @@ class Deps:
     now: Callable[[], datetime]
     new_message_id: Callable[[], str]
     analyzer: Analyzer
+    # False when the caller makes stored files durable itself before committing (a batch)
+    durable_blobs: bool = True
 
 
 def process_one(raw: RawMessage, deps: Deps) -> Result:
@@ -91,15 +93,18 @@ def record_in(session: Session, raw: RawMessage, analysis: Analysis, deps: Deps)
     or set aside what ``analysis`` decided, inside the caller's transaction. A SAVEPOINT keeps
     a failure of this mail from undoing the others of a batch."""
     with session.begin_nested():
-        earlier = register.find_duplicate(session, raw.sha256)
-        if earlier is not None:
-            return _record_duplicate(session, raw, deps, earlier)
-        storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256)
-        parsed, decision, aside = analysis.parsed, analysis.decision, analysis.set_aside
+        parsed = analysis.parsed
+        same_bytes, same_id = register.find_earlier(
+            session, raw.sha256, parsed.message_id if parsed else None)
+        if same_bytes is not None:
+            return _record_duplicate(session, raw, deps, same_bytes)
+        storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256,
+                           durable=deps.durable_blobs)
+        aside = analysis.set_aside
         attachments = _store_attachments(parsed, deps) if parsed and not aside else ()
         now = deps.now()
         inbound = _inbound(raw, parsed, now)
-        result = _decide(session, inbound, parsed, decision, aside, deps, now)
+        result = _decide(session, inbound, analysis, same_id, deps, now)
         session.add(inbound)
         session.flush()
         for att in attachments:
@@ -128,13 +133,12 @@ def _record_duplicate(session: Session, raw: RawMessage, deps: Deps,
     return Result(Outcome.DUPLICATE, reason="duplicate")
 
 
-def _decide(session: Session, inbound: InboundMessage, parsed: ParsedMessage | None,
-            decision: Classification | None, set_aside: str | None, deps: Deps,
-            now: datetime) -> Result:
+def _decide(session: Session, inbound: InboundMessage, analysis: Analysis,
+            earlier: InboundMessage | None, deps: Deps, now: datetime) -> Result:
+    parsed, decision, set_aside = analysis.parsed, analysis.decision, analysis.set_aside
     if set_aside or parsed is None or decision is None:
         inbound.outcome, inbound.reason = OUTCOME_SET_ASIDE, set_aside
         return Result(Outcome.SET_ASIDE, reason=set_aside)
-    earlier = register.find_by_message_id(session, parsed.message_id)
     if earlier is not None:
         inbound.outcome, inbound.appeal_id = OUTCOME_SET_ASIDE, earlier.appeal_id
         inbound.reason = "duplicate: the same Message-ID was received before"
@@ -144,13 +148,14 @@ def _decide(session: Session, inbound: InboundMessage, parsed: ParsedMessage | N
     if thread is not None:
         inbound.outcome, inbound.appeal_id = OUTCOME_THREADED, thread.id
         return Result(Outcome.THREADED, number=thread.number)
-    appeal = _register(session, inbound, parsed, decision, deps, now)
+    appeal = _register(session, inbound, parsed, decision, analysis.repeat_fields, deps, now)
     queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
     return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
 
 
 def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
-              decision: Classification, deps: Deps, now: datetime) -> Appeal:
+              decision: Classification, repeat_fields: tuple[str | None, str] | None,
+              deps: Deps, now: datetime) -> Appeal:
     received = _received_at(parsed, now)
     journal_cfg, tz = deps.config.journal, deps.config.organisation.timezone
     year = received.year
@@ -161,7 +166,7 @@ def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
         sender_email=parsed.from_address, subject=parsed.subject, body=parsed.text,
         message_id=parsed.message_id, raw_sha256=inbound.sha256, now=now,
     )
-    appeal.applicant_key, appeal.lemmas = prepare_repeat_fields(
+    appeal.applicant_key, appeal.lemmas = repeat_fields or prepare_repeat_fields(
         f"{parsed.subject}\n{parsed.text}", decision.applicant)
     session.add(appeal)
     session.flush()
@@ -230,7 +235,7 @@ def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, .
         stored = None
         if OVERSIZE not in flags:
             stored = storage.store_blob(deps.config.storage.path, storage.ATTACHMENTS,
-                                        att.payload, att.sha256)
+                                        att.payload, att.sha256, durable=deps.durable_blobs)
         rows.append(Attachment(
             inbound_id=0, filename=att.filename, stored_name=stored,
             content_type=att.content_type, disposition=att.disposition,

@@ -7,11 +7,14 @@ Written to a temporary file, fsynced and renamed; directories 0700, files 0600.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from complaintdesk.errors import StorageError
 
@@ -28,15 +31,19 @@ def relative_name(kind: str, sha256: str) -> str:
     return f"{kind}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
-def store_blob(root: Path, kind: str, data: bytes, sha256: str | None = None) -> str:
-    """Store ``data`` once; return its relative stored name. Raises StorageError (disk full...)."""
+def store_blob(root: Path, kind: str, data: bytes, sha256: str | None = None,
+               durable: bool = True) -> str:
+    """Store ``data`` once; return its relative stored name. Raises StorageError (disk full...).
+
+    ``durable=False`` skips the per-file fsync: the caller must call ``make_durable(root)``
+    before it commits anything that refers to the file."""
     digest = sha256 or hashlib.sha256(data).hexdigest()
     target = blob_path(root, kind, digest)
     if target.exists() and target.stat().st_size == len(data):
         return relative_name(kind, digest)
     try:
         _make_dirs(target.parent, root)
-        _write_atomically(target, data)
+        _write_atomically(target, data, durable)
     except OSError as exc:
         what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or type(exc).__name__)
         raise StorageError(f"cannot store {kind} blob {digest[:12]}: {what}") from exc
@@ -60,13 +67,40 @@ def _make_dirs(directory: Path, root: Path) -> None:
             current.mkdir(mode=0o700, exist_ok=True)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def make_durable(root: Path) -> None:
+    """Flush every file written under ``root`` to disk at once: syncfs(2) on its filesystem
+    where the C library has it, sync(2) elsewhere. One call per batch instead of two fsyncs
+    per stored file."""
+    try:
+        fd = os.open(root, os.O_RDONLY)
+    except OSError as exc:
+        raise StorageError(f"cannot sync the store: {exc.strerror}") from exc
+    try:
+        if _syncfs is None or _syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _load_syncfs() -> Any:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _load_syncfs()
+
+
+def _write_atomically(target: Path, data: bytes, durable: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, target)
     except BaseException:
@@ -75,8 +109,9 @@ def _write_atomically(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    if durable:
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import text, update
+from sqlalchemy import or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -58,6 +58,18 @@ def find_duplicate(session: Session, sha256: str) -> InboundMessage | None:
     return session.exec(
         select(InboundMessage).where(InboundMessage.sha256 == sha256).limit(1)
     ).first()
+
+
+def find_earlier(session: Session, sha256: str, message_id: str | None
+                 ) -> tuple[InboundMessage | None, InboundMessage | None]:
+    """Earlier inbound mail with the same bytes, and with the same Message-ID, in one query."""
+    condition = col(InboundMessage.sha256) == sha256
+    if message_id:
+        condition = or_(condition, col(InboundMessage.message_id) == message_id)
+    rows = list(session.exec(select(InboundMessage).where(condition).limit(4)))
+    same_bytes = next((r for r in rows if r.sha256 == sha256), None)
+    same_id = next((r for r in rows if message_id and r.message_id == message_id), None)
+    return same_bytes, same_id
 
 
 def find_by_message_id(session: Session, message_id: str | None) -> InboundMessage | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select
 
 from classify.quotes import read_own_text
 from classify.identity import signature_start
@@ -40,20 +40,23 @@ def find_repeat(session: Session, appeal: Appeal, threshold: float) -> tuple[App
     mine = frozenset(appeal.lemmas.split())
     if not mine:
         return None
-    best: tuple[Appeal, float] | None = None
+    best: tuple[int, float] | None = None
     seen: set[int] = set()
     for query in candidate_queries(appeal):
-        for earlier in session.exec(query):
-            if earlier.id in seen:
+        for earlier_id, lemmas in session.exec(query):
+            if earlier_id is None or earlier_id in seen:
                 continue
-            seen.add(earlier.id or 0)
-            score = round(similarity(mine, frozenset(earlier.lemmas.split())), 3)
-            if score >= threshold and _better(score, earlier, best):
-                best = (earlier, score)
-    return best
+            seen.add(earlier_id)
+            score = round(similarity(mine, frozenset(lemmas.split())), 3)
+            if score >= threshold and _better(score, earlier_id, best):
+                best = (earlier_id, score)
+    if best is None:
+        return None
+    earlier = session.get(Appeal, best[0])
+    return (earlier, best[1]) if earlier is not None else None
 
 
-def candidate_queries(appeal: Appeal) -> list[SelectOfScalar[Appeal]]:
+def candidate_queries(appeal: Appeal) -> list[Select[int | None, str]]:
     """One query per identifying column the appeal has; each is answered from that column's
     index (``ix_appeal_applicant_email``, ``ix_appeal_applicant_key``)."""
     columns = ((col(Appeal.applicant_email), appeal.applicant_email),
@@ -62,8 +65,9 @@ def candidate_queries(appeal: Appeal) -> list[SelectOfScalar[Appeal]]:
             for column, value in columns if value]
 
 
-def _answered_earlier(appeal: Appeal) -> SelectOfScalar[Appeal]:
-    query = select(Appeal).where(
+def _answered_earlier(appeal: Appeal) -> Select[int | None, str]:
+    """Only the ids and lemmas: full rows (with their texts) are not loaded for comparing."""
+    query = select(col(Appeal.id), col(Appeal.lemmas)).where(
         or_(col(Appeal.status).in_(ANSWERED_STATUSES), col(Appeal.outcome).is_not(None)),
         col(Appeal.purged_at).is_(None),
     )
@@ -72,9 +76,9 @@ def _answered_earlier(appeal: Appeal) -> SelectOfScalar[Appeal]:
     return query.order_by(col(Appeal.id).desc()).limit(CANDIDATES_PER_KEY)
 
 
-def _better(score: float, earlier: Appeal, best: tuple[Appeal, float] | None) -> bool:
+def _better(score: float, earlier_id: int, best: tuple[int, float] | None) -> bool:
     if best is None:
         return True
     if score != best[1]:
         return score > best[1]
-    return (earlier.id or 0) > (best[0].id or 0)
+    return earlier_id > best[0]

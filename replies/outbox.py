@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, case
 from sqlmodel import Session, col, func, select
 
 from complaintdesk.errors import DeliveryError
@@ -58,11 +58,10 @@ def enqueue(
 def automatic_counts(session: Session, recipient: str, since: datetime,
                      purposes: tuple[str, ...] = ("acknowledgement",)) -> tuple[int, int]:
     """Automatic mails queued since ``since``: to ``recipient``, and in all (indexed)."""
-    base = select(func.count()).select_from(Outbox).where(
-        col(Outbox.created_at) >= since, col(Outbox.purpose).in_(purposes))
-    to_one = session.exec(base.where(Outbox.recipient == recipient)).one()
-    in_all = session.exec(base).one()
-    return int(to_one), int(in_all)
+    to_one = func.coalesce(func.sum(case((col(Outbox.recipient) == recipient, 1), else_=0)), 0)
+    row = session.exec(select(to_one, func.count()).select_from(Outbox).where(
+        col(Outbox.created_at) >= since, col(Outbox.purpose).in_(purposes))).one()
+    return int(row[0]), int(row[1])
 
 
 def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
