@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class RawMessage:
     data: bytes
     folder: str = "INBOX"
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -43,7 +44,7 @@ class ParsedAttachment:
     def size(self) -> int:
         return len(self.payload)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.payload).hexdigest()
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import bindparam, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -29,23 +29,24 @@ from journal.models import (
 _NUMBER_TAG = re.compile(r"\[№\s*([^\]\s]+)\s*\]")
 
 
+_BUMP = (update(NumberCounter).where(col(NumberCounter.year) == bindparam("y"))
+         .values(last_seq=NumberCounter.last_seq + 1).returning(col(NumberCounter.last_seq)))
+
+
 def next_number(session: Session, year: int, number_format: str) -> tuple[int, str]:
     """Hand out the next registration number of ``year``: no gaps, no duplicates.
 
     The counter row is incremented inside the caller's transaction, so a rollback returns the
     number and a concurrent worker waits on the row lock (PostgreSQL) or the write lock (SQLite).
-    """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(NumberCounter).values(year=year, last_seq=0).on_conflict_do_nothing()
-    )
-    seq = session.execute(
-        update(NumberCounter)
-        .where(col(NumberCounter.year) == year)
-        .values(last_seq=NumberCounter.last_seq + 1)
-        .returning(col(NumberCounter.last_seq))
-    ).scalar_one()
+    The year's row is created on its first number (racing creators are told apart by the
+    primary key: ON CONFLICT DO NOTHING)."""
+    seq = session.execute(_BUMP, {"y": year}).scalar_one_or_none()
+    if seq is None:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(NumberCounter).values(year=year, last_seq=0)
+                        .on_conflict_do_nothing())
+        seq = session.execute(_BUMP, {"y": year}).scalar_one()
     return seq, format_number(number_format, seq, year)
 
 

@@ -10,7 +10,9 @@ appeal at registration, so nothing is re-analysed. Takes the caller's session; n
 
 from __future__ import annotations
 
-from sqlalchemy import or_
+from typing import Any
+
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -58,22 +60,26 @@ def find_repeat(session: Session, appeal: Appeal, threshold: float) -> tuple[App
 
 def candidate_queries(appeal: Appeal) -> list[Select[int | None, str]]:
     """One query per identifying column the appeal has; each is answered from that column's
-    index (``ix_appeal_applicant_email``, ``ix_appeal_applicant_key``)."""
-    columns = ((col(Appeal.applicant_email), appeal.applicant_email),
-               (col(Appeal.applicant_key), appeal.applicant_key))
-    return [_answered_earlier(appeal).where(column == value)
-            for column, value in columns if value]
+    index (``ix_appeal_applicant_email``, ``ix_appeal_applicant_key``). The statements are
+    built once; only their parameters change per mail."""
+    before = appeal.id if appeal.id is not None else 2**62
+    values = (appeal.applicant_email, appeal.applicant_key)
+    return [statement.params(before=before, value=value)
+            for statement, value in zip(_CANDIDATES, values) if value]
 
 
-def _answered_earlier(appeal: Appeal) -> Select[int | None, str]:
+def _answered_earlier(column: Any) -> Select[int | None, str]:
     """Only the ids and lemmas: full rows (with their texts) are not loaded for comparing."""
-    query = select(col(Appeal.id), col(Appeal.lemmas)).where(
+    return (select(col(Appeal.id), col(Appeal.lemmas)).where(
         or_(col(Appeal.status).in_(ANSWERED_STATUSES), col(Appeal.outcome).is_not(None)),
         col(Appeal.purged_at).is_(None),
-    )
-    if appeal.id is not None:
-        query = query.where(col(Appeal.id) < appeal.id)
-    return query.order_by(col(Appeal.id).desc()).limit(CANDIDATES_PER_KEY)
+        col(Appeal.id) < bindparam("before"),
+        column == bindparam("value"),
+    ).order_by(col(Appeal.id).desc()).limit(CANDIDATES_PER_KEY))
+
+
+_CANDIDATES = (_answered_earlier(col(Appeal.applicant_email)),
+               _answered_earlier(col(Appeal.applicant_key)))
 
 
 def _better(score: float, earlier_id: int, best: tuple[int, float] | None) -> bool:

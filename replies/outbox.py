@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Engine, case
+from sqlalchemy import Engine, bindparam, case
 from sqlmodel import Session, col, func, select
 
 from complaintdesk.errors import DeliveryError
@@ -55,12 +55,18 @@ def enqueue(
     return row
 
 
+_COUNTS = select(
+    func.coalesce(func.sum(case((col(Outbox.recipient) == bindparam("r"), 1), else_=0)), 0),
+    func.count(),
+).select_from(Outbox).where(col(Outbox.created_at) >= bindparam("since"),
+                            col(Outbox.purpose).in_(bindparam("purposes", expanding=True)))
+
+
 def automatic_counts(session: Session, recipient: str, since: datetime,
                      purposes: tuple[str, ...] = ("acknowledgement",)) -> tuple[int, int]:
     """Automatic mails queued since ``since``: to ``recipient``, and in all (indexed)."""
-    to_one = func.coalesce(func.sum(case((col(Outbox.recipient) == recipient, 1), else_=0)), 0)
-    row = session.exec(select(to_one, func.count()).select_from(Outbox).where(
-        col(Outbox.created_at) >= since, col(Outbox.purpose).in_(purposes))).one()
+    row = session.execute(_COUNTS, {"r": recipient, "since": since,
+                                    "purposes": list(purposes)}).one()
     return int(row[0]), int(row[1])
 
 
