@@ -113,9 +113,19 @@ class ImapMailbox:
             self._call(self._box.flag, ids, [self.settings.done_keyword], True)
 
     def wait_for_news(self, timeout: float) -> bool:
-        """IMAP IDLE for up to ``timeout`` seconds; True when the server announced something."""
+        """IMAP IDLE for up to ``timeout`` seconds; True when new mail arrived.
+
+        imap-tools drops what the server says while IDLE is being ended, so a mail landing in
+        that moment would only be seen at the next interval poll: UIDNEXT is compared too."""
+        before = self._uidnext()
         responses = self._call(self._box.idle.wait, timeout)
-        return any(b"EXISTS" in r or b"RECENT" in r for r in responses or [])
+        if any(b"EXISTS" in r or b"RECENT" in r for r in responses or []):
+            return True
+        return self._uidnext() != before
+
+    def _uidnext(self) -> int:
+        status = self._call(self._box.folder.status, self.settings.folder, ["UIDNEXT"])
+        return int(status["UIDNEXT"])
 
     def copy_to(self, uids: Sequence[int], folder: str) -> None:
         self._ensure_folder(folder)
