@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
@@ -30,6 +32,34 @@ from journal.models import OUTCOME_SET_ASIDE, InboundMessage
 log = logging.getLogger(__name__)
 
 MAX_SECONDS = 1.0  # a batch commits at least this often, so staff commands never wait long
+
+
+@dataclass
+class PollSummary:
+    fetched: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    acks_queued: int = 0
+    acks_sent: int = 0
+    stopped_by: str | None = None
+
+    def add(self, result: Result) -> None:
+        self.counts[result.outcome.value] = self.counts.get(result.outcome.value, 0) + 1
+        self.acks_queued += int(result.ack_queued)
+
+    def merge(self, other: PollSummary) -> None:
+        self.fetched += other.fetched
+        self.acks_queued += other.acks_queued
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+        self.stopped_by = self.stopped_by or other.stopped_by
+
+    def line(self) -> str:
+        c = self.counts
+        text = (f"registered {c.get('registered', 0)} / threaded {c.get('threaded', 0)} / "
+                f"set aside {c.get('set_aside', 0)} / acks sent {self.acks_sent}")
+        if c.get("duplicate"):
+            text += f" / already known {c['duplicate']}"
+        return text + (f" (stopped: {self.stopped_by})" if self.stopped_by else "")
 
 
 class InfrastructureError(DaemonError):
@@ -128,3 +158,48 @@ class RecordingBatch:
 
 def _describe(exc: BaseException) -> str:
     return describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+
+
+def record_stream(raws: Iterator[RawMessage], deps: Deps,
+                  committed: Callable[[list[tuple[RawMessage, Result]]], None],
+                  progress: Callable[[int], None] | None = None,
+                  should_stop: Callable[[], bool] = lambda: False) -> PollSummary:
+    """Read and record a stream of mails in batches; ``committed`` hears of each batch once it
+    is in the journal (to mark the mails done on the server). Stops between mails when asked."""
+    summary = PollSummary()
+    batch = RecordingBatch(deps, deps.config.limits.commit_every)
+    try:
+        for raw, future in _read_ahead(raws, deps):
+            if should_stop() and summary.fetched:
+                summary.stopped_by = "signal"
+                break
+            summary.add(batch.add(raw, future))
+            summary.fetched += 1
+            if progress:
+                progress(1)
+            if batch.due():
+                committed(batch.commit())
+        committed(batch.commit())
+    finally:
+        batch.close()
+    return summary
+
+
+_AHEAD_MAILS = 8
+_AHEAD_BYTES = 64 * 1024 * 1024
+
+
+def _read_ahead(raws: Iterator[RawMessage], deps: Deps
+                ) -> Iterator[tuple[RawMessage, Future[Analysis]]]:
+    """Submit mails to the analyzer a few ahead of the consumer, bounded in count and bytes."""
+    pending: deque[tuple[RawMessage, Future[Analysis]]] = deque()
+    in_flight = 0
+    for raw in raws:
+        pending.append((raw, deps.analyzer.submit(raw.data)))
+        in_flight += len(raw.data)
+        while pending and (len(pending) > _AHEAD_MAILS or in_flight > _AHEAD_BYTES):
+            item = pending.popleft()
+            in_flight -= len(item[0].data)
+            yield item
+    while pending:
+        yield pending.popleft()

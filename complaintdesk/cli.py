@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,11 +148,60 @@ def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
         raise click.ClickException("; ".join(errors))
 
 
-class _Progress:
-    """A tqdm progress bar, shown only when many mails wait and stderr is a terminal."""
+@main.command("import")
+@click.option("--since", "since", default=None,
+              help="Only mail received on or after this date (25.11.2026 or 2026-11-25).")
+@click.option("--mbox", "dump", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Import an mbox file or a Maildir folder instead of the IMAP mailbox.")
+@click.option("--mailbox", "mailbox_name", default=None,
+              help="Which configured mailbox (by name) to import; default the main one.")
+@click.pass_context
+def import_cmd(ctx: click.Context, since: str | None, dump: Path | None,
+               mailbox_name: str | None) -> None:
+    """Backfill: import old mail (no acknowledgements), resumable after an interruption."""
+    from complaintdesk.backfill import import_dump, import_imap
+    from complaintdesk.cli_workflow import parse_date
+    from ingest.imap import ImapMailbox
 
-    def __init__(self) -> None:
+    app, config = _app(ctx)
+    day = parse_date(since) if since else None
+    if dump is None and day is None:
+        raise click.UsageError("give --since DATE (IMAP) or --mbox PATH (a dump)")
+    deps = _deps(config)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())  # finish the batch in hand, then stop
+    try:
+        with _Progress(always=True) as bar:
+            if dump is not None:
+                summary = import_dump(dump, deps, day, bar.start, bar.update, stop.is_set)
+            else:
+                settings = _mailbox_settings(config, mailbox_name)
+                app.check_passwords("mailbox")
+                with ImapMailbox(settings, settings.password("mailbox")) as client:
+                    assert day is not None
+                    summary = import_imap(client, deps, settings, day, bar.start, bar.update,
+                                          stop.is_set)
+    except DaemonError as exc:
+        raise click.ClickException(f"{exc} (run the import again to resume)") from None
+    finally:
+        deps.analyzer.close()
+    click.echo(f"imported: {summary.line()}")
+
+
+def _mailbox_settings(config: Config, name: str | None) -> Any:
+    for settings in config.all_mailboxes():
+        if name is None or settings.name == name:
+            return settings
+    raise click.BadParameter(f"no mailbox named {name!r}", param_hint="--mailbox")
+
+
+class _Progress:
+    """A tqdm progress bar with an ETA, shown when many mails wait (or always, for imports)
+    and stderr is a terminal."""
+
+    def __init__(self, always: bool = False) -> None:
         self._bar: Any = None
+        self._always = always
 
     def __enter__(self) -> _Progress:
         return self
@@ -160,7 +211,7 @@ class _Progress:
             self._bar.close()
 
     def start(self, total: int) -> None:
-        if total >= 20 and sys.stderr.isatty():
+        if (total >= 20 or self._always) and sys.stderr.isatty():
             from tqdm import tqdm
 
             self._bar = tqdm(total=total, unit="mail", file=sys.stderr)

@@ -71,6 +71,8 @@ class Deps:
     analyzer: Analyzer
     # False when the caller makes stored files durable itself before committing (a batch)
     durable_blobs: bool = True
+    # importing old mail: dates as written, and no acknowledgement to long-answered clients
+    backfill: bool = False
 
 
 def process_one(raw: RawMessage, deps: Deps) -> Result:
@@ -156,7 +158,7 @@ def _decide(session: Session, inbound: InboundMessage, analysis: Analysis,
 def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
               decision: Classification, repeat_fields: tuple[str | None, str] | None,
               deps: Deps, now: datetime) -> Appeal:
-    received = _received_at(parsed, now)
+    received = _received_at(parsed, now, deps.backfill)
     journal_cfg, tz = deps.config.journal, deps.config.organisation.timezone
     year = received.year
     seq, number = register.next_number(session, year, journal_cfg.number_format)
@@ -190,7 +192,7 @@ def _flag_repeat(session: Session, appeal: Appeal, deps: Deps, now: datetime) ->
 def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessage,
                            decision: Classification, deps: Deps, now: datetime) -> bool:
     recipient = decision.applicant.email
-    if not recipient or _is_own(recipient, deps.rules):
+    if deps.backfill or not recipient or _is_own(recipient, deps.rules):
         return False
     limited = _over_automatic_limit(session, recipient, deps, now)
     if limited:
@@ -252,18 +254,27 @@ def _inbound(raw: RawMessage, parsed: ParsedMessage | None, now: datetime) -> In
     )
 
 
-def _received_at(parsed: ParsedMessage, now: datetime) -> datetime:
+def _received_at(parsed: ParsedMessage, now: datetime, backfill: bool = False) -> datetime:
     """When our server received the mail: the newest Received stamp, else now (3.7 counts from
-    receipt). A stamp in the future or more than 30 days old is not believed."""
-    for value in parsed.header_all("received")[:1]:
-        stamp = value.rpartition(";")[2].strip()
-        try:
-            moment = as_utc(email.utils.parsedate_to_datetime(stamp))
-        except (TypeError, ValueError, IndexError):
-            continue
-        if now - timedelta(days=30) <= moment <= now + timedelta(minutes=5):
+    receipt). A stamp in the future, or (except when importing old mail) more than 30 days old,
+    is not believed; an import falls back to the Date header."""
+    stamps = [v.rpartition(";")[2].strip() for v in parsed.header_all("received")[:1]]
+    if backfill and parsed.date:
+        stamps.append(parsed.date)
+    oldest = now - timedelta(days=36500 if backfill else 30)
+    for stamp in stamps:
+        moment = parse_mail_date(stamp)
+        if moment is not None and oldest <= moment <= now + timedelta(minutes=5):
             return moment
     return now
+
+
+def parse_mail_date(value: str) -> datetime | None:
+    """An RFC 5322 date as aware UTC, or None when it cannot be read."""
+    try:
+        return as_utc(email.utils.parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _is_own(address: str, rules: ClassifyRules) -> bool:

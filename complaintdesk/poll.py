@@ -1,26 +1,23 @@
-"""One poll of the mailbox and one sending round of the outbox, and the builder of their Deps.
+"""One poll of the mailboxes and one sending round of the outbox, and the builder of their Deps.
 
-The runner owns the loop's single broad ``except``: a mail that breaks the flow in a way nobody
-foresaw is set aside with its reason (raw kept), never dropped, and the next mail goes on.
+Recording (batches, the loop's single broad ``except``) is complaintdesk.batch's job; this
+module decides what to fetch and marks on the server what was committed.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from complaintdesk.analysis import Analyzer
+from complaintdesk.batch import PollSummary, record_stream
 from complaintdesk.config import Config, ImapSettings
 from complaintdesk.errors import DaemonError
-from complaintdesk.analysis import Analysis, Analyzer
-from complaintdesk.batch import RecordingBatch
 from complaintdesk.flow import Deps, Outcome, Result
 from complaintdesk.timeutil import to_local, utcnow
 from ingest.imap import ImapMailbox
@@ -32,6 +29,8 @@ from replies.outbox import RetryPolicy, SendReport, send_pending
 from replies.render import make_environment
 from replies.smtp import SmtpSender
 
+__all__ = ["PollSummary", "build_deps", "poll_all", "poll_mailbox", "send_outbox"]
+
 log = logging.getLogger(__name__)
 
 
@@ -41,34 +40,6 @@ class MailboxClient(Protocol):
     def fetch(self, uids: list[int], uidvalidity: int) -> Iterator[RawMessage]: ...
     def mark_done(self, uids: list[int]) -> None: ...
     def copy_to(self, uids: list[int], folder: str) -> None: ...
-
-
-@dataclass
-class PollSummary:
-    fetched: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    acks_queued: int = 0
-    acks_sent: int = 0
-    stopped_by: str | None = None
-
-    def add(self, result: Result) -> None:
-        self.counts[result.outcome.value] = self.counts.get(result.outcome.value, 0) + 1
-        self.acks_queued += int(result.ack_queued)
-
-    def merge(self, other: PollSummary) -> None:
-        self.fetched += other.fetched
-        self.acks_queued += other.acks_queued
-        for key, n in other.counts.items():
-            self.counts[key] = self.counts.get(key, 0) + n
-        self.stopped_by = self.stopped_by or other.stopped_by
-
-    def line(self) -> str:
-        c = self.counts
-        text = (f"registered {c.get('registered', 0)} / threaded {c.get('threaded', 0)} / "
-                f"set aside {c.get('set_aside', 0)} / acks sent {self.acks_sent}")
-        if c.get("duplicate"):
-            text += f" / already known {c['duplicate']}"
-        return text + (f" (stopped: {self.stopped_by})" if self.stopped_by else "")
 
 
 def build_deps(config: Config, now: Callable[[], object] = utcnow,
@@ -97,7 +68,6 @@ def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | Non
     Mails are read (parsed and classified) in worker processes a few ahead of the one being
     committed, in UID order; marking on the server follows each batch's commits."""
     settings = settings or deps.config.mailbox
-    summary = PollSummary()
     name, folder = settings.name, settings.folder
     uidvalidity = client.uidvalidity()
     last_uid = _last_uid(deps, name, folder, uidvalidity)
@@ -105,30 +75,15 @@ def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | Non
     uids = client.uids_after(last_uid)
     if on_total:
         on_total(len(uids))
-    batch = RecordingBatch(deps, deps.config.limits.commit_every)
-    try:
-        for raw, future in _read_ahead(client.fetch(uids, uidvalidity), deps):
-            if should_stop() and summary.fetched:
-                summary.stopped_by = "signal"
-                break
-            summary.add(batch.add(raw, future))
-            summary.fetched += 1
-            if progress:
-                progress(1)
-            if batch.due():
-                _finish(client, deps, settings, uidvalidity, batch)
-        _finish(client, deps, settings, uidvalidity, batch)
-    finally:
-        batch.close()
-    return summary
 
+    def committed(done: list[tuple[RawMessage, Result]]) -> None:
+        """Only after the commit: copy set-aside mail and mark everything done."""
+        aside = [raw.uid for raw, r in done if r.outcome == Outcome.SET_ASIDE]
+        _quarantine(client, settings, aside)
+        mark_committed(client, deps, name, uidvalidity, [raw.uid for raw, _ in done])
 
-def _finish(client: MailboxClient, deps: Deps, settings: ImapSettings, uidvalidity: int,
-            batch: RecordingBatch) -> None:
-    """Commit the batch, then (only then) copy set-aside mail and mark everything done."""
-    done = batch.commit()
-    _quarantine(client, settings, [raw.uid for raw, r in done if r.outcome == Outcome.SET_ASIDE])
-    _mark(client, deps, settings.name, uidvalidity, [raw.uid for raw, _ in done])
+    return record_stream(client.fetch(uids, uidvalidity), deps, committed, progress,
+                         should_stop)
 
 
 def _quarantine(client: MailboxClient, settings: ImapSettings, uids: list[int]) -> None:
@@ -161,26 +116,6 @@ def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,
     return total, errors
 
 
-_AHEAD_MAILS = 8
-_AHEAD_BYTES = 64 * 1024 * 1024
-
-
-def _read_ahead(raws: Iterator[RawMessage], deps: Deps
-                ) -> Iterator[tuple[RawMessage, Future[Analysis]]]:
-    """Submit mails to the analyzer a few ahead of the consumer, bounded in count and bytes."""
-    pending: deque[tuple[RawMessage, Future[Analysis]]] = deque()
-    in_flight = 0
-    for raw in raws:
-        pending.append((raw, deps.analyzer.submit(raw.data)))
-        in_flight += len(raw.data)
-        while pending and (len(pending) > _AHEAD_MAILS or in_flight > _AHEAD_BYTES):
-            item = pending.popleft()
-            in_flight -= len(item[0].data)
-            yield item
-    while pending:
-        yield pending.popleft()
-
-
 def _last_uid(deps: Deps, name: str, folder: str, uidvalidity: int) -> int:
     with Session(deps.engine) as session:
         state = register.mailbox_state(session, name, folder)
@@ -198,10 +133,10 @@ def _last_uid(deps: Deps, name: str, folder: str, uidvalidity: int) -> int:
 def _mark_leftovers(client: MailboxClient, deps: Deps, name: str, uidvalidity: int) -> None:
     with Session(deps.engine) as session:
         leftovers = register.unmarked_uids(session, name, uidvalidity)
-    _mark(client, deps, name, uidvalidity, leftovers)
+    mark_committed(client, deps, name, uidvalidity, leftovers)
 
 
-def _mark(client: MailboxClient, deps: Deps, name: str, uidvalidity: int, uids: list[int]) -> None:
+def mark_committed(client: MailboxClient, deps: Deps, name: str, uidvalidity: int, uids: list[int]) -> None:
     """Mark done on the server (only after the commit), then remember that we did."""
     if not uids:
         return

@@ -13,6 +13,7 @@ import re
 import socket
 import ssl
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
@@ -88,6 +89,11 @@ class ImapMailbox:
         """UIDs above ``last_uid``, ascending. (``UID n:*`` can return the last mail; dropped.)"""
         found = self._call(self._box.uids, f"UID {last_uid + 1}:*")
         return sorted(u for u in (int(x) for x in found) if u > last_uid)
+
+    def uids_since(self, day: date) -> list[int]:
+        """UIDs of mail the server received on or after ``day`` (IMAP SEARCH SINCE), ascending."""
+        found = self._call(self._box.uids, f"SINCE {day.strftime('%d-%b-%Y')}")
+        return sorted(int(x) for x in found)
 
     def fetch(self, uids: Sequence[int], uidvalidity: int) -> Iterator[RawMessage]:
         """Raw bytes of the given UIDs, in batches, without setting \\Seen."""
