@@ -80,6 +80,8 @@ def main(ctx: click.Context, config_path: Path | None, log_level: str | None) ->
     ctx.obj = AppContext(config_path or default_config_path())
     ctx.meta["log_level"] = log_level
     logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns on every odd MIME part
+    for noisy in ("alembic", "pymorphy3", "natasha"):  # schema steps and model loading
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _app(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppContext, Config]:
