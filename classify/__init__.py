@@ -25,11 +25,13 @@ __all__ = ["classify_message", "missing_documents_text"]
 log = logging.getLogger(__name__)
 
 
-def classify_message(parsed: ParsedMessage, rules: ClassifyRules) -> Classification:
-    """The whole decision on one mail, with reasons. Never raises."""
+def classify_message(parsed: ParsedMessage, rules: ClassifyRules,
+                     as_appeal: bool = False) -> Classification:
+    """The whole decision on one mail, with reasons. Never raises. ``as_appeal`` reads it as
+    an appeal even when it looks automated (staff overruled the automatic verdict)."""
     try:
         verdict = detect_automated(parsed, rules.webform_senders)
-        if verdict.automated:
+        if verdict.automated and not as_appeal:
             return Classification(automated=True, reasons=(verdict.reason,))
         return _classify_appeal(parsed, rules, (verdict.reason,))
     except Exception as exc:  # a classifier bug must not lose the appeal (1.3): default route

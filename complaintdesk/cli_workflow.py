@@ -197,3 +197,50 @@ def purge_cmd(ctx: click.Context, before: str | None, yes: bool) -> None:
         report = purge_closed_before(session, cutoff, config.storage.path, utcnow())
         session.commit()
     click.echo(f"purged {report.appeals} appeals, removed {report.files_removed} files")
+
+
+@click.command("aside")
+@click.option("--limit", type=int, default=50, show_default=True, help="Newest first, at most.")
+@click.option("--all", "show_all", is_flag=True, help="Include duplicates and automated mail.")
+@click.pass_context
+def aside_cmd(ctx: click.Context, limit: int, show_all: bool) -> None:
+    """Mail set aside (unreadable, spam, too large, ...): kept, with the reason."""
+    from sqlmodel import col, select
+
+    from complaintdesk.timeutil import format_datetime
+    from journal.models import OUTCOME_SET_ASIDE, InboundMessage
+
+    config, engine = _engine(ctx)
+    query = select(InboundMessage).where(InboundMessage.outcome == OUTCOME_SET_ASIDE)
+    if not show_all:
+        query = query.where(col(InboundMessage.appeal_id).is_(None),
+                            ~col(InboundMessage.reason).startswith("automated"))
+    with Session(engine) as session:
+        rows = list(session.exec(query.order_by(col(InboundMessage.id).desc()).limit(limit)))
+    for row in rows:
+        click.echo(f"{row.id:>6}  {format_datetime(row.received_at, config.organisation.timezone)}"
+                   f"  {row.mailbox} uid {row.uid}  {row.size} B  {row.reason}")
+    if not rows:
+        click.echo("nothing set aside")
+
+
+@click.command("register-aside")
+@click.argument("inbound_id", type=int)
+@actor_option
+@click.pass_context
+def register_aside_cmd(ctx: click.Context, inbound_id: int, actor: str) -> None:
+    """Register a set-aside mail as an appeal after all (regulation 1.3)."""
+    from complaintdesk.cli import _app, _deps
+    from complaintdesk.flow import register_set_aside
+    from journal.models import InboundMessage
+
+    _, config = _app(ctx, logging_on=False)
+    deps = _deps(config)
+    with Session(deps.engine) as session:
+        inbound = session.get(InboundMessage, inbound_id)
+        if inbound is None:
+            raise click.ClickException(f"no inbound mail {inbound_id} (see `complaintdesk aside`)")
+        result = _run(lambda: register_set_aside(session, inbound, deps, actor))
+        session.commit()
+    ack = "; acknowledgement queued" if result.ack_queued else ""
+    click.echo(f"inbound {inbound_id} registered as {result.number}{ack}")

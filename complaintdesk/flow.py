@@ -18,12 +18,15 @@ from jinja2 import Environment
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from classify import classify_message
 from classify.types import Classification, ClassifyRules
 from complaintdesk.analysis import Analysis, Analyzer, analyze
 from complaintdesk.config import Config
+from complaintdesk.errors import DaemonError, ParseError
 from complaintdesk.timeutil import as_utc, due_at
 from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
+from ingest.parse import parse_message
 from ingest.types import ParsedMessage, RawMessage
 from journal import register, workflow
 from journal.repeats import find_repeat, prepare_repeat_fields
@@ -153,6 +156,32 @@ def _decide(session: Session, inbound: InboundMessage, analysis: Analysis,
     appeal = _register(session, inbound, parsed, decision, analysis.repeat_fields, deps, now)
     queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
     return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
+
+
+def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
+                       actor: str) -> Result:
+    """Staff decided a set-aside mail is an appeal after all (1.3: no appeal may be refused):
+    register it from its kept raw bytes, whatever the automatic verdict was."""
+    if inbound.outcome != OUTCOME_SET_ASIDE or inbound.appeal_id is not None:
+        raise RegisterError(f"inbound mail {inbound.id} is {inbound.outcome}, not set aside")
+    data = storage.read_blob(deps.config.storage.path,
+                             storage.relative_name(storage.RAW, inbound.sha256))
+    try:
+        parsed = parse_message(data)
+    except ParseError as exc:
+        raise RegisterError(f"inbound mail {inbound.id} cannot be read: {exc}") from exc
+    decision = classify_message(parsed, deps.rules, as_appeal=True)
+    now = deps.now()
+    appeal = _register(session, inbound, parsed, decision, None, deps, now)
+    inbound.reason = f"registered by {actor}; was set aside: {inbound.reason}"
+    workflow.audit(session, appeal, actor, "registered_from_set_aside", now, None,
+                   str(inbound.id), inbound.reason[:500])
+    queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
+    return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
+
+
+class RegisterError(DaemonError):
+    """A set-aside mail that cannot be registered; the message says why."""
 
 
 def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,

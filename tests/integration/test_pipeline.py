@@ -253,3 +253,24 @@ def test_done_folder_and_quarantine_folder(desk_factory) -> None:
     assert count("Отложено") == 1       # a copy of the set-aside bounce
     conn.logout()
     assert "registered 0" in desk.poll()
+
+
+def test_staff_can_register_a_set_aside_mail_after_all(desk_factory) -> None:
+    desk = desk_factory()
+    desk.append(russian_mail(body="Я в отпуске, но прошу вернуть деньги за сломанный роутер.",
+                             from_addr="real.person@example.ru", subject="Автоответ: возврат",
+                             extra_headers={"Auto-Submitted": "auto-replied"}))
+    desk.append(russian_mail(body="Выгодное предложение", extra_headers={"X-Spam-Flag": "YES"},
+                             from_addr="spam@example.ru"))
+    assert "set aside 2" in desk.poll()
+    listed = desk.cli("aside").output
+    assert "spam: x-spam-flag" in listed and "automated" not in listed
+    assert "automated" in desk.cli("aside", "--all").output
+    auto_id = next(r.id for r in desk.rows(InboundMessage) if r.reason.startswith("automated"))
+    result = desk.cli("register-aside", str(auto_id), "--actor", "ivanova")
+    assert result.exit_code == 0 and "registered as 1/2026; acknowledgement queued" in result.output
+    (appeal,) = desk.rows(Appeal)
+    assert appeal.kind and appeal.department and appeal.applicant_email == "real.person@example.ru"
+    again = desk.cli("register-aside", str(auto_id))
+    assert again.exit_code == 1 and "not set aside" in again.output
+    assert "registered_from_set_aside" in desk.cli("show", "1/2026").output
