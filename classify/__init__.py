@@ -13,8 +13,9 @@ from classify.anonymity import detect_anonymity
 from classify.automated import detect_automated
 from classify.documents import missing_documents, missing_documents_text
 from classify.identity import Sender, extract_applicant
+from classify.latin import acronyms_to_cyrillic, is_translit, to_cyrillic
 from classify.kind import decide_kind, is_quality_claim
-from classify.quotes import Reading, is_own_address, read_own_text
+from classify.quotes import Reading, is_own_address, read_own_text, subject_as_text
 from classify.routing import route_appeal
 from classify.types import Applicant, Classification, ClassifyRules
 from classify.webform import WebForm, read_webform
@@ -41,19 +42,31 @@ def classify_message(parsed: ParsedMessage, rules: ClassifyRules,
 
 def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...]) -> Classification:
     reading, sender, form = _what_to_read(parsed, rules)
-    applicant, who = extract_applicant(reading.text, sender, rules, form)
+    in_subject = subject_as_text(parsed.subject, reading.text) if form is None else None
+    applicant, who = extract_applicant(in_subject or reading.text, sender, rules, form)
     anonymous, anon_why = detect_anonymity(applicant)
-    text = f"{reading.text}\n{reading.earlier}".strip()
-    kind, kind_why = decide_kind(parsed.subject, text)
-    quality, quality_why = is_quality_claim(kind, parsed.subject, text)
+    subject, text, script_why = _in_cyrillic(reading.subject or parsed.subject,
+                                             f"{reading.text}\n{reading.earlier}".strip())
+    kind, kind_why = decide_kind(subject, text)
+    quality, quality_why = is_quality_claim(kind, subject, text)
     missing, docs_why = missing_documents(parsed.attachments, reading.text) if quality else ((), [])
-    route = route_appeal(parsed.subject, text, kind, quality, applicant.postal_address, rules, applicant.phone)
+    route = route_appeal(acronyms_to_cyrillic(subject), acronyms_to_cyrillic(text), kind, quality,
+                         applicant.postal_address, rules, applicant.phone)
+    subject_why = ("body empty or trivial: the subject read as the text",) if in_subject else ()
     return Classification(
         automated=False, kind=kind, applicant=applicant, anonymous=bool(anonymous),
         anonymous_reasons=anonymous, department=route.department, region=route.region,
         assignee=route.assignee, quality_claim=quality, missing_documents=missing,
-        reasons=(*reasons, reading.reason, *who, *anon_why, kind_why, quality_why, *docs_why, *route.reasons),
+        reasons=(*reasons, reading.reason, *subject_why, *who, *anon_why, *script_why, kind_why,
+                 quality_why, *docs_why, *route.reasons),
     )
+
+
+def _in_cyrillic(subject: str, text: str) -> tuple[str, str, tuple[str, ...]]:
+    """Russian typed in Latin letters is read in Cyrillic for kind and routing (names stay as written)."""
+    if not is_translit(f"{subject}\n{text}"):
+        return subject, text, ()
+    return to_cyrillic(subject), to_cyrillic(text), ("Russian in Latin letters: kind and routing read it in Cyrillic",)
 
 
 def _what_to_read(parsed: ParsedMessage, rules: ClassifyRules) -> tuple[Reading, Sender, WebForm | None]:
@@ -87,7 +100,8 @@ def _attached_customer_mail(parsed: ParsedMessage, rules: ClassifyRules) -> tupl
             if not is_own_address(inner.from_address, rules.own_domains):
                 reading = read_own_text(inner.text, inner.from_address, rules.own_domains)
                 why = f"staff forward as attachment from {parsed.from_address}: reading the customer's mail"
-                return Reading(text=reading.text, earlier=reading.earlier, staff_forward=True, reason=why), \
+                return Reading(text=reading.text, earlier=reading.earlier, staff_forward=True, reason=why,
+                               subject=inner.subject or None), \
                     Sender(inner.from_name, inner.from_address), None
     return None
 

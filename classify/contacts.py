@@ -32,10 +32,23 @@ _THIRD_PARTY = re.compile(
     r"(ваш|вашего|вашем|вашей|магазин|офис|склад|поставщик|пункт выдачи|филиал|сервисн|"
     r"торгов\w* точк|отделени|центр обслуживания|продавц|доставлен\w* в|по месту)", re.I)
 _CUT_TAIL = re.compile(r"[,;]?\s*(тел\b|тел\.|телефон|моб\.|e-?mail|эл\.\s?почта|инн\b|кпп\b).*$", re.I)
-_PHONE_LABEL = re.compile(r"(тел|телефон|моб|сот|связ|звонит|whatsapp|viber|телеграм|phone)", re.I)
+_PHONE_LABEL = re.compile(r"(тел|телефон|моб|сот|связ|звонит|whatsapp|viber|телеграм|phone|tel\b|mobile|cell)", re.I)
 _PHONE_NOT = re.compile(r"(инн|кпп|огрн|окпо|бик|р/с|к/с|сч[её]т|№|номер (заказа|чека|договора|заявки|накладной))\W*$", re.I)
 # a sentence end: «!», «?», «;», or a period after a full word or a number (not «г.», «ул.», «тел.»)
 _SENTENCE_END = re.compile(r"(?:(?<=[А-Яа-яЁёA-Za-z]{5})|(?<=\d))\.\s+|[!?;]+\s*")
+# Western addresses: a street word (German compounds, English/Romance street types) with a number
+_WEST_STREET = re.compile(
+    r"[A-ZÄÖÜ][\wäöüß'-]*(straße|strasse|str\.|weg|platz|allee|gasse|damm|ufer|straat|laan|gracht|vej|gatan|"
+    r"vägen|katu)\s+\d+\w*|\b\d+\w*,?\s+([A-Z][\w'-]+\s+){1,3}(Street|St\.|Road|Rd\.?|Avenue|Ave\.?|Lane|"
+    r"Boulevard|Blvd\.?|Drive|Way|Square|Place|Court|Terrace|Parkway)\b|"
+    r"\b(Rue|Via|Viale|Calle|Avenida|Avenue|Piazza|Plaza|Corso)\s+[\w' -]{2,40}?,?\s+\d+\w*")
+_WEST_TOWN = re.compile(r"\b(\d{4,5}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]{2}\s?\d{5})\b[,\s]+[A-ZÄÖÜ][\wäöüß-]+|"
+                        r"[A-ZÄÖÜ][\wäöüß-]+,?\s+(\d{4,5}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]{2}\s?\d{5})\b")
+_WEST_COUNTRY = re.compile(
+    r",\s*(Germany|Deutschland|Austria|Switzerland|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|"
+    r"Poland|Czech Republic|Czechia|Slovakia|Hungary|Finland|Sweden|Norway|Denmark|Estonia|Latvia|Lithuania|"
+    r"United Kingdom|UK|Ireland|USA|United States|Canada|China|Japan|Korea|Turkey|Israel|India)\s*\.?\s*$")
+_WEST_LABEL = re.compile(r"^\s*((postal |mailing |our |my )?address|adresse|anschrift)\s*:?\s*", re.I)
 _INN = re.compile(r"\bИНН(?:\s*/\s*КПП)?\s*[:№]?\s*(\d{10}|\d{12})(?:\s*/\s*(\d{9}))?", re.I)
 _KPP = re.compile(r"\bКПП\s*[:№]?\s*(\d{9})\b", re.I)
 
@@ -58,7 +71,7 @@ def find_address(lines: list[str], signature_from: int) -> Found | None:
 
 def _address_in(line: str, index: int, in_signature: bool) -> Found | None:
     if not _is_candidate(line):
-        return None
+        return _western_address(line, index, in_signature)
     label = _LABEL.match(line)
     if label:
         head = line[:label.end()]
@@ -76,6 +89,24 @@ def _address_in(line: str, index: int, in_signature: bool) -> Found | None:
         return None
     value = _trim(line[start:] if _standalone(line[start:]) else _span_of(line[start:]))
     return Found(value, index, f"address line {index + 1}") if value else None
+
+
+def _western_address(line: str, index: int, in_signature: bool) -> Found | None:
+    """«Industriestraße 14, 70565 Stuttgart, Germany», «12 Baker Street, London NW1 6XE, UK»: a
+    street with a house number and a postcode with a town (or a country), street first."""
+    street = _WEST_STREET.search(line)
+    if not street or not (_WEST_TOWN.search(line, street.end()) or _WEST_COUNTRY.search(line, street.end())):
+        return None
+    number = re.search(r"(?<![\w-])\d+[A-Za-z]?,?\s+$", line[:street.start()])
+    start = number.start() if number else street.start()
+    before = _WEST_LABEL.sub("", line[:start])
+    if _THIRD_PARTY.search(before) or re.search(r"\b(your|office|warehouse|shop|store|supplier)\b", before, re.I) \
+            or (before.strip() and not in_signature and len(before) > 40):
+        return None
+    rest = line[start:]
+    end = re.search(r"\.\s+[A-Z][a-z]+\s", rest)
+    value = _trim(rest[:end.start()] if end else rest)
+    return Found(value, index, f"address line {index + 1} (Western format)") if value else None
 
 
 def _is_candidate(line: str) -> bool:

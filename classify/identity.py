@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from classify.contacts import find_address, find_inn_kpp, find_phone, phone_e164
+from classify.latin import read_latin_name
 from classify.names import PersonName, find_name, read_name, single_first_name
 from classify.organisation import find_organisation, is_requisites, org_is_writer, same_organisation
 from classify.types import Applicant, ClassifyRules
@@ -18,7 +19,7 @@ from classify.webform import WebForm
 
 _GREETING = re.compile(r"^\s*(здравствуй|добр(ый|ое|ого)|уважаем|привет|коллеги|доброго)", re.I)
 _CLOSING = re.compile(r"^\s*(с уважением|с наилучшими|всего (доброго|хорошего)|спасибо|благодар\w*|"
-                      r"заранее спасибо|best regards|regards|--\s*$)[,.!]?\s*", re.I)
+                      r"заранее спасибо|(best |kind |warm )?regards|sincerely|yours (sincerely|faithfully|truly)|thank you|--\s*$)[,.!]?\s*", re.I)
 # «Я, Петров Иван Иванович, …», «Я ИП Петров …», «Я индивидуальный предприниматель Петров …»
 _I_AM = re.compile(r"(?<![А-Яа-яЁё])я(?:,|[ \t]+[—–-])?[ \t]+((?:[А-ЯЁ][а-яё]*(?:-[А-ЯЁ][а-яё]+)?,?[ \t]*){2,5})", re.I)
 _FROM_ME = re.compile(r"(жалоб|претензи|обращени|заявлени|предложени)\w*\s+от\s+((?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s*){2,3})", re.I)
@@ -98,8 +99,8 @@ def _person(lines: list[str], sig_from: int, sender: Sender, form: WebForm | Non
         header = find_name(form.name, whole_line=True) or _first_only(form.name)
         source = "web-form name field"
     else:
-        header = (find_name(sender.name, whole_line=True) or _first_only(sender.name)) \
-            if sender.name and not sender.robot else None
+        header = (find_name(sender.name, whole_line=True) or read_latin_name(sender.name)
+                  or _first_only(sender.name)) if sender.name and not sender.robot else None
         source = "From display name"
     chosen = _merge(body, header)
     if chosen:
@@ -120,7 +121,7 @@ def _body_name(lines: list[str], sig_from: int) -> PersonName | None:
         line = _CLOSING.sub("", lines[i])
         if not line.strip() or _GREETING.match(line) or "@" in line or len(line.split()) > 9:
             continue
-        found = find_name(line, whole_line=True)
+        found = find_name(line, whole_line=True) or (read_latin_name(line) if i >= sig_from else None)
         if found and found.full:
             return found
         partial = partial or found or (_first_only(line) if i >= sig_from else None)

@@ -91,6 +91,16 @@ def single_first_name(line: str) -> str | None:
     return None
 
 
+def is_first_name(word: str) -> bool:
+    """A Russian first name (any case), by the morph dictionary."""
+    return _is_name(word)
+
+
+def is_patronymic_word(word: str) -> bool:
+    """A Russian patronymic (-ович, -евна … in any case)."""
+    return _is_patronymic(word)
+
+
 def _rank(name: PersonName) -> tuple[int, int]:
     return (2 if name.full else 1 if name.last and name.initials else 0, bool(name.middle))
 

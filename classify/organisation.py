@@ -37,12 +37,20 @@ _SPELLED = (
 _QUOTED = r"\s*[«\"“„']\s*(?P<name>[^«»\"“”„']{1,80}(?:[«\"“„'][^«»\"“”„']{1,40}[»\"”“'])?[^«»\"“”„']{0,40}?)\s*[»\"”“']"
 _BARE = r"\s+(?P<bare>[А-ЯЁA-Z0-9][\wЁё\-]*(?:[ \-][А-ЯЁA-Z0-9][\wЁё\-]*){0,2})"
 _FORM_RE = "|".join(sorted(_FORMS, key=len, reverse=True))
+# foreign legal forms after the name, kept as written: «Kessler Industrietechnik GmbH», «Acme Ltd.»
+_FOREIGN = re.compile(
+    r"(?<![\w&])(?P<name>[A-Z][\w'’.-]*(?:(?:\s+|\s*&\s*)(?:[A-Z0-9][\w'’.-]*|van|von|der|den|de|du|la|le|di|del|and|und)){0,4})\s*,?\s+"
+    r"(?P<form>GmbH(?:\s*&\s*Co\.\s*KG)?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|AG|SE|plc|PLC|"
+    r"S\.A\.|SA|S\.A\.S\.|SAS|SARL|S\.à\s?r\.l\.|S\.r\.l\.|Srl|S\.p\.A\.|SpA|B\.V\.|BV|N\.V\.|NV|"
+    r"Oy|Oyj|AB|A/S|ApS|AS|KG|OHG|Sp\.\s?z\s?o\.o\.|s\.r\.o\.|a\.s\.|Kft\.|d\.o\.o\.|Pty\.?\s?Ltd\.?|"
+    r"Co\.,?\s?Ltd\.?|LLP|LP)(?![\w&])")
 _ORG = re.compile(rf"(?<![А-Яа-яЁёA-Za-z])(?P<form>{_FORM_RE})(?:{_QUOTED}|{_BARE})")
 _IP = re.compile(r"(?<![А-Яа-яЁё])ИП\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
                  r"(?:\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+)?|\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?)?)")
 _WRITER = re.compile(r"((?<![А-Яа-яЁё])я,?|(?<![А-Яа-яЁё])мы,?(\s*[—–-])?|наш\w*\s+(организаци\w*|компани\w*|предприяти\w*|учреждени\w*|фирм\w*)|"
                      r"от имени|представля\w*|являюсь\s+\w+|директор\w*|руководител\w*|бухгалтер\w*|"
-                     r"менеджер\w*|сотрудник\w* )\s*$", re.I)
+                     r"менеджер\w*|сотрудник\w* |on\s+behalf\s+of|we,?(\s+are|\s+at)?|represent\w*|"
+                     r"(manager|director|head|officer|engineer|accountant)\b[^.!?]{0,40}\b(at|of))\s*$", re.I)
 _PASSING = re.compile(r"(у|в|во|из|от|с|со|для|через|поставщик\w*|контрагент\w*|перевозчик\w*|"
                       r"компани\w*|фирм\w*|работаю в|работаю|магазин\w*|банк\w*)\s*$", re.I)
 
@@ -76,11 +84,26 @@ def find_organisation(line: str) -> tuple[str, int] | None:
     if ip and (not org or ip.start() <= org.start()):
         return f"ИП {ip.group('name').strip()}", ip.start()
     if not org:
-        return None
+        return _foreign_organisation(line)
     name = (org.group("name") or org.group("bare") or "").strip(" .,")
     if not name or name.lower() in ("г", "ул", "тел"):
         return None
     return f"{org.group('form')} «{name}»", org.start()
+
+
+def _foreign_organisation(line: str) -> tuple[str, int] | None:
+    """A company with a foreign legal form (GmbH, Ltd, LLC, Inc, AG, S.A., B.V. …), as written."""
+    found = _FOREIGN.search(line)
+    if not found:
+        return None
+    name = found.group("name")
+    words = name.split()
+    while words and words[0].lower() in ("the", "our", "my", "from", "of"):  # never capitalised names
+        words.pop(0)
+    if not words:
+        return None
+    start = found.start("name") + name.index(words[0])
+    return line[start:found.end()].strip(), start
 
 
 def org_is_writer(line: str, position: int, standalone: bool) -> bool:

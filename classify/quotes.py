@@ -28,6 +28,16 @@ _ATTRIBUTION = re.compile(
 _HEADER_KEY = re.compile(r"^\s*\*?(от|from|отправлено|sent|дата|date|кому|to|копия|cc|тема|subject)"
                          r"\s*:\*?\s*(.*)$", re.I)
 _UNDERSCORES = re.compile(r"^\s*_{8,}\s*$")
+_WORD = re.compile(r"[А-Яа-яЁёA-Za-z]{2,}")
+_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|fw|отв|пересл)\s*:\s*)+", re.I)
+# lines that say nothing themselves: greetings, thanks, «см. тему», «текст в теме письма»
+_TRIVIAL_LINE = re.compile(
+    r"^\s*(здравствуйте|добр\w+\s+(день|утро|вечер)|привет|спасибо|заранее спасибо|с уважением|"
+    r"(см\.?|смотрите)\s+(в\s+)?тем\w*|(вс[её]|текст|суть|подробности|вопрос)\s+в\s+теме(\s+письма)?|hello|hi|"
+    r"thanks|thank you|see subject|regards|--|"
+    r"отправлено\s+(с|из)\s+.{0,40}|sent\s+from\s+.{0,40})[\s.,!:;)]*$", re.I)
+# sentence ends in a subject line: «.», «!», «?», «;» after a word of three letters or a number
+_SUBJECT_SENTENCE = re.compile(r"(?:(?<=[А-Яа-яЁёA-Za-z]{3})|(?<=\d))\.\s+|[!?;]+\s*")
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -46,6 +56,7 @@ class Reading:
     sender_email: str | None = None
     staff_forward: bool = False
     reason: str = ""
+    subject: str | None = None  # the customer's own subject in a staff forward
 
 
 def read_own_text(text: str, from_address: str | None, own_domains: tuple[str, ...]) -> Reading:
@@ -61,7 +72,7 @@ def read_own_text(text: str, from_address: str | None, own_domains: tuple[str, .
         inner = read_own_text("\n".join(history_lines), header.email, own_domains)
         return Reading(
             text=_strip_forward_end(inner.text), earlier=inner.earlier,
-            sender_name=header.name, sender_email=header.email, staff_forward=True,
+            sender_name=header.name, sender_email=header.email, staff_forward=True, subject=header.subject,
             reason=f"staff forward from {from_address}: reading the customer's mail "
                    f"(line {cut + 1}: {lines[cut].strip()[:60]!r})",
         )
@@ -72,6 +83,21 @@ def read_own_text(text: str, from_address: str | None, own_domains: tuple[str, .
         earlier=earlier if same_writer or header.forward else "",
         reason=f"history from line {cut + 1} set aside ({lines[cut].strip()[:60]!r})",
     )
+
+
+def subject_as_text(subject: str, text: str) -> str | None:
+    """Mail whose body is empty or trivial («см. тему», a greeting, «Спасибо») says everything in
+    the subject: the subject as lines of text, its sentences one per line and a short tail after
+    the last comma or dash («…, перезвоните 8-910-…, Сергей») as the signature. None otherwise."""
+    words = [w for line in text.splitlines() if not _TRIVIAL_LINE.match(line) for w in _WORD.findall(line)]
+    clean = _REPLY_PREFIX.sub("", subject).strip()
+    if len(words) >= 4 or len(_WORD.findall(clean)) < 3:
+        return None
+    sentences = [p.strip() for p in _SUBJECT_SENTENCE.split(clean) if p and p.strip()]
+    tail = re.match(r"^(.*\S)\s*(?:,|\s[—–-])\s*([^,\d—–-]{2,40})$", sentences[-1]) if sentences else None
+    if tail and len(tail.group(2).split()) <= 3:
+        sentences[-1:] = [tail.group(1), tail.group(2).strip()]
+    return "\n".join([*sentences, text.strip()]).strip()
 
 
 def is_own_address(address: str | None, own_domains: tuple[str, ...]) -> bool:
@@ -87,6 +113,7 @@ class _Header:
     email: str | None
     body_start: int
     forward: bool
+    subject: str | None = None
 
 
 def _first_boundary(lines: list[str]) -> int | None:
@@ -124,7 +151,7 @@ def _history_header(lines: list[str], cut: int) -> _Header:
     i = cut + 1 if (_SEPARATOR.match(lines[cut]) or _FORWARD.match(lines[cut]) or _UNDERSCORES.match(lines[cut])) else cut
     while i < len(lines) and not lines[i].strip():
         i += 1
-    name = email_ = None
+    name = email_ = subject = None
     if i < len(lines) and (_ATTRIBUTION.search(lines[i]) or _joined_attribution(lines, i)):
         line = lines[i] + (lines[i + 1].strip() if _joined_attribution(lines, i) else "")
         name, email_ = _attribution_sender(line)
@@ -132,8 +159,10 @@ def _history_header(lines: list[str], cut: int) -> _Header:
     while i < len(lines) and (m := _HEADER_KEY.match(lines[i])):
         if m.group(1).lower() in ("от", "from") and email_ is None:
             name, email_ = _parse_sender(m.group(2))
+        elif m.group(1).lower() in ("тема", "subject") and subject is None:
+            subject = m.group(2).strip() or None
         i += 1
-    return _Header(name, email_, i, forward)
+    return _Header(name, email_, i, forward, subject)
 
 
 def _attribution_sender(line: str) -> tuple[str | None, str | None]:

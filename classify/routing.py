@@ -75,12 +75,17 @@ class _Tokens:
 
 
 def _tokens(text: str) -> _Tokens:
-    pairs = tuple((_form_name(w.lower().replace("ё", "е")), lemma(w)) for w in words(text[:50000]))
+    pairs = tuple((_fold(_form_name(w.lower())), _fold(lemma(w))) for w in words(text[:50000]))
     starts: dict[str, list[int]] = {}
     for i, (surface, lem) in enumerate(pairs):
         for key in {surface[:2], lem[:2]}:
             starts.setdefault(key, []).append(i)
     return _Tokens(pairs, {k: tuple(v) for k, v in starts.items()})
+
+
+def _fold(word: str) -> str:
+    """ё as е, and no soft sign: transliterated Russian drops it («Rosalkogol» is «росалкоголь»)."""
+    return word.replace("ё", "е").replace("ь", "")
 
 
 def _form_name(word: str) -> str:
@@ -91,7 +96,7 @@ def _form_name(word: str) -> str:
 
 def _count(tokens: _Tokens, keyword: str) -> int:
     """How often ``keyword`` (stems separated by spaces) starts consecutive words."""
-    stems = keyword.lower().replace("ё", "е").split()
+    stems = _fold(keyword.lower()).split()
     if not stems:
         return 0
     found = 0

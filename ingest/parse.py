@@ -178,21 +178,22 @@ def attachment_filename(part: Message) -> str | None:
 
 
 def decode_header_value(value: object) -> str:
-    """Decode an RFC 2047 header value; 8-bit bytes without encoding are guessed."""
-    if isinstance(value, email.header.Header):
-        value = str(value)
-    raw = _str(value)
+    """Decode an RFC 2047 header value; 8-bit bytes without encoding are guessed.
+
+    The stdlib hands raw 8-bit header values over as ``Header`` objects whose str() has lost
+    the bytes; their chunks still hold them."""
+    raw: object = value if isinstance(value, email.header.Header) else _str(value)
     try:
-        chunks = email.header.decode_header(raw)
+        chunks = email.header.decode_header(raw)  # type: ignore[arg-type]
     except Exception:
-        chunks = [(raw, None)]
+        chunks = [(_str(value), None)]
     out = []
     for chunk, charset in chunks:
         if isinstance(chunk, bytes):
-            out.append(decode_bytes(chunk, charset))
+            out.append(decode_bytes(chunk, None if charset == "unknown-8bit" else charset))
         else:
             out.append(_undo_surrogates(chunk))
-    return "".join(out) if len(chunks) > 1 else "".join(out)
+    return "".join(out)
 
 
 def _undo_surrogates(text: str) -> str:
@@ -219,12 +220,17 @@ def _msgid(value: object) -> str | None:
 
 
 def _addresses(values: Sequence[object]) -> list[tuple[str, str]]:
-    decoded = [decode_header_value(v) for v in values]
+    """(name, address) pairs. The header is split into addresses while still RFC 2047-encoded,
+    so a comma inside an encoded name («ЦРБ, бухгалтерия») does not split it; names are
+    decoded afterwards."""
+    texts = [decode_header_value(v) if isinstance(v, email.header.Header) else _str(v)
+             for v in values]
     try:
-        pairs = email.utils.getaddresses(decoded)
+        pairs = email.utils.getaddresses(texts)
     except Exception:
         return []
-    return [(_one_line(n), a.strip().lower()) for n, a in pairs if "@" in a]
+    return [(_one_line(decode_header_value(n)), _undo_surrogates(a).strip().lower())
+            for n, a in pairs if "@" in a]
 
 
 def _first_address(values: Sequence[object]) -> tuple[str | None, str | None]:

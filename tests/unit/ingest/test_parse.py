@@ -71,3 +71,21 @@ def test_threading_headers_are_read() -> None:
     parsed = parse_message(mail)
     assert parsed.in_reply_to == "<cd.1@r31.center-inform.ru>"
     assert parsed.references == ("<a@x>", "<cd.1@r31.center-inform.ru>")
+
+
+def test_encoded_display_name_with_a_comma_stays_whole() -> None:
+    from email.header import Header
+
+    name = Header("Ракитянская ЦРБ, бухгалтерия", "utf-8").encode()
+    mail = russian_mail(body=BODY).replace(
+        b"From: ", f"From: {name} <buh@example.ru>\r\nX-Old-From: ".encode(), 1)
+    parsed = parse_message(mail)
+    assert parsed.from_name == "Ракитянская ЦРБ, бухгалтерия"
+    assert parsed.from_address == "buh@example.ru"
+
+
+def test_8bit_display_name_without_encoding_is_decoded() -> None:
+    mail = russian_mail(body=BODY).replace(
+        b"From: ", "From: Петров Иван <ivan@example.ru>\r\nX-Old-From: ".encode("cp1251"), 1)
+    parsed = parse_message(mail)
+    assert parsed.from_name == "Петров Иван" and parsed.from_address == "ivan@example.ru"
