@@ -60,6 +60,7 @@ class Daemon:
         self._last_error: str | None = None
         self._retry_at = 0.0
         self.wake = threading.Event()
+        self.unrecorded: set[int] = set()  # accepted by SMTP, not yet recorded (journal down)
 
     def install_signal_handlers(self) -> None:
         def _handler(signum: int, _frame: FrameType | None) -> None:
@@ -102,7 +103,7 @@ class Daemon:
 
     def _send(self) -> None:
         queue_daily_digest(self.deps)
-        report = send_outbox(self.deps)
+        report = send_outbox(self.deps, self.unrecorded)
         if report.error:
             raise DaemonError(f"outbox: {report.error}")
 

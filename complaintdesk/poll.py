@@ -160,7 +160,7 @@ def queue_daily_digest(deps: Deps) -> int:
     return queued
 
 
-def send_outbox(deps: Deps) -> SendReport:
+def send_outbox(deps: Deps, unrecorded: set[int] | None = None) -> SendReport:
     smtp = deps.config.smtp
     password = smtp.password("smtp")
     policy = RetryPolicy(smtp.max_attempts, smtp.retry_base_seconds, smtp.retry_max_seconds)
@@ -170,4 +170,4 @@ def send_outbox(deps: Deps) -> SendReport:
         with SmtpSender(smtp, password) as sender:
             yield sender
 
-    return send_pending(deps.engine, connect, deps.now, policy)
+    return send_pending(deps.engine, connect, deps.now, policy, unrecorded)

@@ -85,9 +85,19 @@ def send_pending(
     connect: Callable[[], AbstractContextManager[Sender]],
     now: Callable[[], datetime],
     policy: RetryPolicy,
+    unrecorded: set[int] | None = None,
 ) -> SendReport:
-    """Send every due mail over one connection; each result is committed before the next send."""
+    """Send every due mail over one connection; each result is committed before the next send.
+
+    ``unrecorded`` (kept by a long-running sender between rounds) holds mails the SMTP server
+    accepted while the journal could not record it: they are recorded first and never sent
+    again, so a database outage does not double a mail the way a crash may."""
     report = SendReport()
+    unrecorded = set() if unrecorded is None else unrecorded
+    if unrecorded:
+        count = len(unrecorded)
+        _record_sent(engine, unrecorded, now())
+        log.info("recorded %s mail(s) the SMTP server accepted while the journal was down", count)
     with Session(engine) as session:
         ids = due_ids(session, now())
     if not ids:
@@ -95,7 +105,7 @@ def send_pending(
     try:
         with connect() as sender:
             for outbox_id in ids:
-                _send_one(engine, sender, outbox_id, now, policy, report)
+                _send_one(engine, sender, outbox_id, now, policy, report, unrecorded)
     except DeliveryError as exc:  # could not connect at all: every due mail waits for next round
         report.error = str(exc)
         with Session(engine) as session:
@@ -105,8 +115,22 @@ def send_pending(
     return report
 
 
+def _record_sent(engine: Engine, ids: set[int], when: datetime) -> None:
+    """Record as sent the mails the server accepted earlier; raises while the journal is down."""
+    if not ids:
+        return
+    with Session(engine) as session:
+        for outbox_id in sorted(ids):
+            row = session.get(Outbox, outbox_id)
+            if row is not None and row.state == PENDING:
+                row.state, row.sent_at, row.attempts = SENT, when, row.attempts + 1
+                row.last_error = None
+        session.commit()
+    ids.clear()
+
+
 def _send_one(engine: Engine, sender: Sender, outbox_id: int, now: Callable[[], datetime],
-              policy: RetryPolicy, report: SendReport) -> None:
+              policy: RetryPolicy, report: SendReport, unrecorded: set[int]) -> None:
     with Session(engine) as session:
         row = session.get(Outbox, outbox_id)
         if row is None or row.state != PENDING:
@@ -125,13 +149,9 @@ def _send_one(engine: Engine, sender: Sender, outbox_id: int, now: Callable[[], 
                 _defer(session, outbox_id, str(exc), now(), policy, report)
             session.commit()
         return
-    with Session(engine) as session:
-        row = session.get(Outbox, outbox_id)
-        if row is not None:
-            row.state, row.sent_at, row.attempts = SENT, now(), row.attempts + 1
-            row.last_error = None
-        session.commit()
     report.sent += 1
+    unrecorded.add(outbox_id)  # until the journal says so, this mail must not go out again
+    _record_sent(engine, unrecorded, now())
     log.info("outbox=%s purpose=%s sent", outbox_id, purpose)
 
 
