@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -312,8 +313,6 @@ def _is_own(address: str, rules: ClassifyRules) -> bool:
 
 
 def _id_hash(parsed: ParsedMessage | None) -> str:
-    import hashlib
-
     if parsed is None or not parsed.message_id:
         return "-"
     return hashlib.sha256(parsed.message_id.encode()).hexdigest()[:12]

@@ -11,7 +11,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-_FALLBACKS = ("utf-8",)
 _ALIASES = {
     "cp-1251": "cp1251",
     "win-1251": "cp1251",

@@ -11,13 +11,12 @@ import re
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, text, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from classify.types import Classification
 from journal.models import (
-    OUTCOME_REGISTERED,
     Appeal,
     Attachment,
     InboundMessage,
@@ -54,13 +53,6 @@ def format_number(number_format: str, seq: int, year: int) -> str:
     return number_format.format(seq=seq, year=year, yy=f"{year % 100:02d}")
 
 
-def find_duplicate(session: Session, sha256: str) -> InboundMessage | None:
-    """An inbound message with the same raw bytes (a rescan after UIDVALIDITY changed)."""
-    return session.exec(
-        select(InboundMessage).where(InboundMessage.sha256 == sha256).limit(1)
-    ).first()
-
-
 def find_earlier(session: Session, sha256: str, message_id: str | None
                  ) -> tuple[InboundMessage | None, InboundMessage | None]:
     """Earlier inbound mail with the same bytes, and with the same Message-ID, in one query."""
@@ -71,14 +63,6 @@ def find_earlier(session: Session, sha256: str, message_id: str | None
     same_bytes = next((r for r in rows if r.sha256 == sha256), None)
     same_id = next((r for r in rows if message_id and r.message_id == message_id), None)
     return same_bytes, same_id
-
-
-def find_by_message_id(session: Session, message_id: str | None) -> InboundMessage | None:
-    if not message_id:
-        return None
-    return session.exec(
-        select(InboundMessage).where(InboundMessage.message_id == message_id).limit(1)
-    ).first()
 
 
 def find_thread(session: Session, references: list[str], subject: str) -> Appeal | None:
@@ -219,10 +203,3 @@ def appeal_outbox(session: Session, appeal_id: int) -> list[Outbox]:
     )
 
 
-def outcome_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        text("SELECT outcome, COUNT(*) FROM inbound_message GROUP BY outcome")
-    ).all()
-    return {str(outcome): int(n) for outcome, n in rows} | {
-        k: 0 for k in (OUTCOME_REGISTERED,) if k not in {r[0] for r in rows}
-    }

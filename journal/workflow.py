@@ -21,7 +21,6 @@ from journal.models import (
     CLOSED,
     CORRESPONDENCE_STOPPED,
     ESCALATED,
-    OPEN_STATUSES,
     OUTCOMES,
     REGISTERED,
     UNDER_REVIEW,
@@ -169,10 +168,6 @@ def open_measures(session: Session) -> list[tuple[str, Measure]]:
 def history(session: Session, appeal_id: int) -> list[AuditEvent]:
     return list(session.exec(select(AuditEvent).where(AuditEvent.appeal_id == appeal_id)
                              .order_by(col(AuditEvent.id))))
-
-
-def is_open(appeal: Appeal) -> bool:
-    return appeal.status in OPEN_STATUSES
 
 
 def _require_open(appeal: Appeal, what: str) -> None:
