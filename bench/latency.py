@@ -68,7 +68,7 @@ def measure_latency(env: BenchEnv, samples: int, idle: bool, seed: int) -> dict[
 
 def _knows_idle() -> bool:
     """Whether this complaintdesk has the mailbox.idle key (a daemon without it only polls)."""
-    from complaintdesk.config import ImapSettings
+    from base.config import ImapSettings
 
     return "idle" in ImapSettings.model_fields
 

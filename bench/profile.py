@@ -73,9 +73,9 @@ def _body(text: str) -> list[str]:
 
 
 def _profile(config_path: Path, workers: int, profiler_class: Any) -> tuple[Any, float, int]:
-    from complaintdesk.config import load_config
-    from complaintdesk.morph import morph_analyzer
-    from complaintdesk.poll import build_deps, poll_mailbox
+    from base.config import load_config
+    from base.morph import morph_analyzer
+    from pipeline.poll import build_deps, poll_mailbox
     from ingest.imap import ImapMailbox
 
     config = load_config(config_path)

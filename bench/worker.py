@@ -113,7 +113,7 @@ def baseline(job: dict[str, Any]) -> dict[str, Any]:
     from imap_tools import MailBox
     from imap_tools.message import MailMessage
 
-    from complaintdesk.tls import make_ssl_context
+    from base.tls import make_ssl_context
 
     class RawMessage:  # keeps the bytes; imap-tools' MailMessage would parse each mail once more
         def __init__(self, fetch_data: list[Any]) -> None:
@@ -139,7 +139,7 @@ def ingest(job: dict[str, Any]) -> dict[str, Any]:
     """complaintdesk's poll of the whole folder in-process: fetch → parse → classify → store →
     register → acknowledgement queued. Memory is sampled over the whole process tree (the
     analysis workers included), and RSS/PSS noted every ``sample_every`` mails."""
-    from complaintdesk.poll import poll_mailbox, send_outbox
+    from pipeline.poll import poll_mailbox, send_outbox
     from ingest.imap import ImapMailbox
 
     loaded = time.perf_counter()
@@ -185,7 +185,7 @@ def ingest(job: dict[str, Any]) -> dict[str, Any]:
 
 def idle(job: dict[str, Any]) -> dict[str, Any]:
     """poll_mailbox when nothing is new: on an open connection, and with connect + login."""
-    from complaintdesk.poll import poll_mailbox
+    from pipeline.poll import poll_mailbox
     from ingest.imap import ImapMailbox
 
     deps, config = _deps(job)
@@ -219,9 +219,9 @@ def _deps(job: dict[str, Any]) -> tuple[Any, Any]:
     """Config and Deps as the daemon has them after its first mail: the analysis workers
     started with their language models, and the main process's morph analyser loaded."""
     from bench import corpus
-    from complaintdesk.config import load_config
-    from complaintdesk.morph import morph_analyzer
-    from complaintdesk.poll import build_deps
+    from base.config import load_config
+    from base.morph import morph_analyzer
+    from pipeline.poll import build_deps
 
     config = load_config(Path(job["config"]))
     deps = build_deps(config)
@@ -246,7 +246,7 @@ def main() -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("mailparser").setLevel(logging.ERROR)
     start = time.perf_counter()
-    import complaintdesk.poll  # noqa: F401  (what `complaintdesk run` imports before its first poll)
+    import pipeline.poll  # noqa: F401  (what `complaintdesk run` imports before its first poll)
     _import_seconds = time.perf_counter() - start
     result = JOBS[job["job"]](job)
     print("RESULT " + json.dumps(result), flush=True)

@@ -10,7 +10,7 @@ import functools
 import re
 from typing import Any
 
-from complaintdesk.morph import morph_analyzer
+from base.morph import morph_analyzer
 
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z0-9]+(?:-[А-Яа-яЁё]+)?")
 

@@ -20,9 +20,9 @@ import click
 from sqlmodel import Session
 
 from complaintdesk import __version__
-from complaintdesk.config import Config, default_config_path, load_config
-from complaintdesk.errors import ConfigError, DaemonError, NotFoundError
-from complaintdesk.timeutil import format_date, format_datetime
+from base.config import Config, default_config_path, load_config
+from base.errors import ConfigError, DaemonError, NotFoundError
+from base.timeutil import format_date, format_datetime
 
 log = logging.getLogger("complaintdesk")
 
@@ -93,7 +93,7 @@ def _app(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppContext, Co
 
 
 def _deps(config: Config) -> Any:
-    from complaintdesk.poll import build_deps
+    from pipeline.poll import build_deps
 
     try:
         return build_deps(config)
@@ -115,7 +115,7 @@ def check_config(ctx: click.Context) -> None:
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Run the daemon: poll the mailbox and send the outbox every poll interval."""
-    from complaintdesk.daemon import Daemon
+    from pipeline.daemon import Daemon
 
     app, config = _app(ctx)
     app.check_passwords("mailbox", "smtp")
@@ -130,7 +130,7 @@ def run(ctx: click.Context) -> None:
 @click.pass_context
 def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
     """One cycle: fetch everything new, register it, send the outbox, print a summary."""
-    from complaintdesk.poll import poll_all, send_outbox
+    from pipeline.poll import poll_all, send_outbox
 
     app, config = _app(ctx)
     app.check_passwords("mailbox", *(() if no_send else ("smtp",)))
@@ -161,7 +161,7 @@ def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
 def import_cmd(ctx: click.Context, since: str | None, dump: Path | None,
                mailbox_name: str | None) -> None:
     """Backfill: import old mail (no acknowledgements), resumable after an interruption."""
-    from complaintdesk.backfill import import_dump, import_imap
+    from pipeline.backfill import import_dump, import_imap
     from complaintdesk.cli_workflow import parse_date
     from ingest.imap import ImapMailbox
 
@@ -227,7 +227,7 @@ class _Progress:
 @click.pass_context
 def send(ctx: click.Context) -> None:
     """Send the mail waiting in the outbox (due ones only)."""
-    from complaintdesk.poll import send_outbox
+    from pipeline.poll import send_outbox
 
     app, config = _app(ctx)
     app.check_passwords("smtp")
@@ -272,7 +272,7 @@ def _summary(a: Any, tz: str) -> dict[str, Any]:
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
     """One appeal with its correspondence and attachments."""
-    from complaintdesk.views import appeal_details, format_details
+    from operations.views import appeal_details, format_details
 
     _, config = _app(ctx, logging_on=False)
     deps = _deps(config)

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from complaintdesk.inspect import evaluate, format_report, inspect_message
+from pipeline.inspect import evaluate, format_report, inspect_message
 
 
 def _rules(ctx: click.Context) -> Any:

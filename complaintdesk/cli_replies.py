@@ -15,8 +15,8 @@ from typing import Any
 import click
 from sqlmodel import Session
 
-from complaintdesk.config import Config
-from complaintdesk.errors import DaemonError
+from base.config import Config
+from base.errors import DaemonError
 from replies.compose import attachment_from
 from replies.message import OutgoingAttachment, OutgoingMessage
 from replies.templates import ReplyTemplate, scan_templates
@@ -30,7 +30,7 @@ def _default_actor() -> str:
 
 
 def _setup(ctx: click.Context) -> tuple[Config, Any]:
-    from complaintdesk.poll import build_deps
+    from pipeline.poll import build_deps
 
     config: Config = ctx.find_root().obj.load_config()
     try:

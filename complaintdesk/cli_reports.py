@@ -18,8 +18,8 @@ from typing import Any
 import click
 from sqlmodel import Session
 
-from complaintdesk.errors import DaemonError
-from complaintdesk.timeutil import utcnow
+from base.errors import DaemonError
+from base.timeutil import utcnow
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -35,7 +35,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 
 
 def _setup(ctx: click.Context) -> tuple[Any, Any]:
-    from complaintdesk.poll import build_deps
+    from pipeline.poll import build_deps
 
     config = ctx.find_root().obj.load_config()
     try:

@@ -1,5 +1,5 @@
 """CLI commands for the regulation's workflow: status, assign, escalate, close, measures,
-and the schema migration. Thin shells over complaintdesk.staffops."""
+and the schema migration. Thin shells over operations.staffops."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import click
 from sqlmodel import Session
 
-from complaintdesk import staffops
-from complaintdesk.errors import DaemonError
-from complaintdesk.timeutil import utcnow
+from operations import staffops
+from base.errors import DaemonError
+from base.timeutil import utcnow
 from journal import register, workflow
 from journal.models import OUTCOMES, STATUSES
 
@@ -207,7 +207,7 @@ def aside_cmd(ctx: click.Context, limit: int, show_all: bool) -> None:
     """Mail set aside (unreadable, spam, too large, ...): kept, with the reason."""
     from sqlmodel import col, select
 
-    from complaintdesk.timeutil import format_datetime
+    from base.timeutil import format_datetime
     from journal.models import OUTCOME_SET_ASIDE, InboundMessage
 
     config, engine = _engine(ctx)
@@ -231,7 +231,7 @@ def aside_cmd(ctx: click.Context, limit: int, show_all: bool) -> None:
 def register_aside_cmd(ctx: click.Context, inbound_id: int, actor: str) -> None:
     """Register a set-aside mail as an appeal after all (regulation 1.3)."""
     from complaintdesk.cli import _app, _deps
-    from complaintdesk.flow import register_set_aside
+    from pipeline.flow import register_set_aside
     from journal.models import InboundMessage
 
     _, config = _app(ctx, logging_on=False)

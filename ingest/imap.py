@@ -20,9 +20,9 @@ from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 from imap_tools.message import MailMessage
 
-from complaintdesk.config import ImapSettings
-from complaintdesk.errors import MailboxError
-from complaintdesk.tls import make_ssl_context
+from base.config import ImapSettings
+from base.errors import MailboxError
+from base.tls import make_ssl_context
 from ingest.types import RawMessage
 
 log = logging.getLogger(__name__)

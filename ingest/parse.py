@@ -15,7 +15,7 @@ from email.message import Message
 
 import mailparser
 
-from complaintdesk.errors import ParseError
+from base.errors import ParseError
 from ingest.text import decode_bytes, html_to_text
 from ingest.types import ParsedAttachment, ParsedMessage
 

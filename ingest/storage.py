@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from complaintdesk.errors import StorageError
+from base.errors import StorageError
 
 RAW = "raw"
 ATTACHMENTS = "attachments"

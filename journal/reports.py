@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaintdesk.timeutil import as_utc, to_local
+from base.timeutil import as_utc, to_local
 from journal.models import (
     ANSWERED,
     CLOSED,

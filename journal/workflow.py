@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from complaintdesk.errors import JournalError
+from base.errors import JournalError
 from journal.models import (
     ANSWERED,
     CLOSED,

@@ -31,8 +31,8 @@ def run_fuzz(*, examples: int, seed: int) -> ScenarioResult:
     from hypothesis import strategies as st
 
     from classify import classify_message
-    from complaintdesk.config import load_config
-    from complaintdesk.errors import ParseError
+    from base.config import load_config
+    from base.errors import ParseError
     from ingest.attachments import attachment_flags
     from ingest.parse import parse_message
 

@@ -46,14 +46,14 @@ _BLOB = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _deps(desk: Desk) -> Any:
-    from complaintdesk.config import load_config
-    from complaintdesk.poll import build_deps
+    from base.config import load_config
+    from pipeline.poll import build_deps
 
     return build_deps(load_config(desk.config_path), workers=0)
 
 
 def _process(deps: Any, uid: int, data: bytes) -> Any:
-    from complaintdesk.flow import process_one
+    from pipeline.flow import process_one
     from ingest.types import RawMessage
 
     return process_one(RawMessage(deps.config.mailbox.name, 1, uid, data), deps)

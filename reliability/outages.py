@@ -257,9 +257,9 @@ class FakeClock:
 def run_smtp_long_outage(servers: Servers, seed: int, hours: float) -> ScenarioResult:
     """SMTP down for ``hours`` on a simulated clock (the real outbox sender, in-process, a send
     round every 5 simulated minutes), then back: every queued mail must go out."""
-    from complaintdesk.config import load_config
-    from complaintdesk.flow import process_one
-    from complaintdesk.poll import build_deps, send_outbox
+    from base.config import load_config
+    from pipeline.flow import process_one
+    from pipeline.poll import build_deps, send_outbox
     from ingest.types import RawMessage
 
     result = ScenarioResult(f"outage: SMTP down {hours:.0f} h (simulated clock), then back",

@@ -136,8 +136,8 @@ def run_privacy(servers: Servers, *, seed: int) -> ScenarioResult:
 
 
 def _tls(desk: Desk, result: ScenarioResult) -> int:
-    from complaintdesk.config import ImapSettings, SmtpSettings
-    from complaintdesk.errors import DeliveryError, MailboxError
+    from base.config import ImapSettings, SmtpSettings
+    from base.errors import DeliveryError, MailboxError
     from ingest.imap import ImapMailbox
     from replies.smtp import SmtpSender
 

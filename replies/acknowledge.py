@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment
 
 from classify.types import Applicant
-from complaintdesk.timeutil import format_date
+from base.timeutil import format_date
 from replies.address import salutation
 from replies.message import OutgoingMessage
 

@@ -7,7 +7,7 @@ pymorphy3's grammemes, else from the surname's ending. Pure; the analyser loads 
 from __future__ import annotations
 
 from classify.types import Applicant
-from complaintdesk.morph import morph_analyzer
+from base.morph import morph_analyzer
 
 
 def gender(first_name: str | None, middle_name: str | None, last_name: str | None) -> str | None:

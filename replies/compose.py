@@ -18,8 +18,8 @@ from typing import Any
 from jinja2 import Environment, TemplateError, UndefinedError
 
 from classify.types import Applicant
-from complaintdesk.errors import ReplyError
-from complaintdesk.timeutil import as_utc, format_date
+from base.errors import ReplyError
+from base.timeutil import as_utc, format_date
 from journal.models import Appeal
 from replies.acknowledge import reply_subject
 from replies.address import salutation

@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Environment
 from sqlmodel import Session, col, select
 
-from complaintdesk.config import Config
+from base.config import Config
 from journal.models import Outbox
 from journal.reports import DueAppeal, DueList, DueMeasure, day_start, due_list, local_date
 from replies import outbox

@@ -17,7 +17,7 @@ from typing import Protocol
 from sqlalchemy import Engine, bindparam, case
 from sqlmodel import Session, col, func, select
 
-from complaintdesk.errors import DeliveryError
+from base.errors import DeliveryError
 from journal.models import FAILED, PENDING, SENT, Outbox
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ import smtplib
 import socket
 import ssl
 
-from complaintdesk.config import SmtpSettings
-from complaintdesk.errors import DeliveryError
-from complaintdesk.tls import make_ssl_context
+from base.config import SmtpSettings
+from base.errors import DeliveryError
+from base.tls import make_ssl_context
 from replies.message import split_sender
 
 

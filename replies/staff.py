@@ -15,8 +15,8 @@ from datetime import datetime
 from jinja2 import Environment
 from sqlmodel import Session
 
-from complaintdesk.config import Config
-from complaintdesk.errors import NotFoundError
+from base.config import Config
+from base.errors import NotFoundError
 from journal import register
 from journal.models import (
     ANSWERED,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import yaml
 from jinja2 import Environment, TemplateError, TemplateNotFound, meta, nodes
 
-from complaintdesk.errors import ReplyError
+from base.errors import ReplyError
 from journal.models import CLOSED, REGISTERED, STATUSES
 
 TEXT_SUFFIX = ".ru.txt.j2"

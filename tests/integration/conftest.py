@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from sqlmodel import Session, select
 
 from complaintdesk.cli import main
-from complaintdesk.config import Config, load_config
-from complaintdesk.poll import build_deps
+from base.config import Config, load_config
+from pipeline.poll import build_deps
 
 REPO = Path(__file__).resolve().parents[2]
 _databases = itertools.count(1)

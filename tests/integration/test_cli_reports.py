@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from complaintdesk.cli import AppContext
 from complaintdesk.cli_reports import digest_cmd, due_cmd, export_cmd, report_cmd
-from complaintdesk.config import load_config
-from complaintdesk.timeutil import to_local, utcnow
+from base.config import load_config
+from base.timeutil import to_local, utcnow
 from journal.db import create_schema, make_engine
 from journal.models import Outbox
 from tests.integration.conftest import write_config
@@ -130,7 +130,7 @@ def test_a_bad_date_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-de
 def test_daemon_step_queues_the_digest_once_a_day_after_its_time(desk_factory) -> None:
     from datetime import UTC, datetime
 
-    from complaintdesk.poll import build_deps, queue_daily_digest
+    from pipeline.poll import build_deps, queue_daily_digest
     from tests.mailfactory import russian_mail
 
     desk = desk_factory(digest={"at": "08:00", "days_ahead": 30})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from complaintdesk.flow import Outcome, process_one
+from pipeline.flow import Outcome, process_one
 from ingest.types import RawMessage
 from journal.models import Appeal, InboundMessage
 

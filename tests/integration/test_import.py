@@ -46,7 +46,7 @@ def test_import_an_mbox_dump_resumes_after_interruption(desk_factory, tmp_path: 
         box.add(_old(i, i + 1))
     box.add(b"not a mail at all\x00\x01")
     box.close()
-    from complaintdesk.backfill import import_dump
+    from pipeline.backfill import import_dump
 
     seen = []
     interrupted = import_dump(dump, desk.deps(), None, lambda n: None, seen.append,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from complaintdesk.poll import poll_mailbox
+from pipeline.poll import poll_mailbox
 from ingest.imap import ImapMailbox
 from journal.models import Appeal, Attachment, InboundMessage, Outbox
 from tests.mailfactory import bounce_mail, russian_mail

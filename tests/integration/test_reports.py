@@ -18,8 +18,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from classify.types import Applicant, Classification
-from complaintdesk.config import Config, load_config
-from complaintdesk.timeutil import due_at
+from base.config import Config, load_config
+from base.timeutil import due_at
 from journal import register, workflow
 from journal.db import create_schema, make_engine
 from journal.models import Appeal, Outbox

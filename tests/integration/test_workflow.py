@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from classify.types import Applicant, Classification
-from complaintdesk.errors import JournalError
+from base.errors import JournalError
 from journal import register, workflow
 from journal.db import create_schema, make_engine
 from journal.models import Appeal, AuditEvent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from complaintdesk.config import Config, load_config
+from base.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from complaintdesk.config import load_config
-from complaintdesk.poll import build_deps, poll_mailbox
+from base.config import load_config
+from pipeline.poll import build_deps, poll_mailbox
 from ingest.types import RawMessage
 from journal.models import Appeal, InboundMessage, Outbox
 from tests.mailfactory import bounce_mail, russian_mail

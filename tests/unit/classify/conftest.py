@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from classify.types import ClassifyRules
-from complaintdesk.config import load_config
+from base.config import load_config
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage
 

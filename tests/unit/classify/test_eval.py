@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from classify.types import ClassifyRules
 from complaintdesk.cli_inspect import eval_cmd, inspect_cmd
-from complaintdesk.config import load_config
-from complaintdesk.inspect import evaluate, format_report, inspect_message
+from base.config import load_config
+from pipeline.inspect import evaluate, format_report, inspect_message
 
 from conftest import REPO, shared_dir
 

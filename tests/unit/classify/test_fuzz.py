@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from classify import classify_message
 from classify.types import ClassifyRules
-from complaintdesk.errors import ParseError
-from complaintdesk.inspect import inspect_message
+from base.errors import ParseError
+from pipeline.inspect import inspect_message
 from ingest.parse import parse_message
 
 from conftest import REPO, shared_dir
-from complaintdesk.config import load_config
+from base.config import load_config
 
 SAMPLES = sorted((shared_dir() / "samples" / "emails").glob("*.eml"))
 RULES = load_config(REPO / "config.yaml").classify_rules()

@@ -1,6 +1,6 @@
 import pytest
 
-from complaintdesk.errors import ParseError
+from base.errors import ParseError
 from ingest.parse import parse_message
 from tests.mailfactory import bounce_mail, russian_mail
 

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from classify import classify_message
-from complaintdesk.config import Config, load_config
-from complaintdesk.errors import ReplyError
-from complaintdesk.timeutil import due_at
+from base.config import Config, load_config
+from base.errors import ReplyError
+from base.timeutil import due_at
 from ingest.parse import parse_message
 from journal.models import ANSWERED, CLOSED, CORRESPONDENCE_STOPPED, WAITING_FOR_CLIENT, Appeal
 from journal.register import build_appeal

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from complaintdesk.errors import NotFoundError
-from complaintdesk.timeutil import format_date, format_datetime
+from base.errors import NotFoundError
+from base.timeutil import format_date, format_datetime
 from journal import register, workflow
 
 

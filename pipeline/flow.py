@@ -21,10 +21,10 @@ from sqlmodel import Session
 
 from classify import classify_message
 from classify.types import Classification, ClassifyRules
-from complaintdesk.analysis import Analysis, Analyzer, analyze
-from complaintdesk.config import Config
-from complaintdesk.errors import DaemonError, ParseError
-from complaintdesk.timeutil import as_utc, due_at
+from pipeline.analysis import Analysis, Analyzer, analyze
+from base.config import Config
+from base.errors import DaemonError, ParseError
+from base.timeutil import as_utc, due_at
 from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
 from ingest.parse import parse_message

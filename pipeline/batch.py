@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
-from complaintdesk.analysis import Analysis
-from complaintdesk.errors import DaemonError, JournalError, StorageError
-from complaintdesk.flow import Deps, Outcome, Result, log_result, record_in
+from pipeline.analysis import Analysis
+from base.errors import DaemonError, JournalError, StorageError
+from pipeline.flow import Deps, Outcome, Result, log_result, record_in
 from ingest import storage
 from ingest.types import RawMessage
 from journal import register

@@ -17,7 +17,7 @@ from typing import Any
 from classify import classify_message
 from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
-from complaintdesk.errors import ParseError
+from base.errors import ParseError
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage
 from journal.repeats import prepare_repeat_fields

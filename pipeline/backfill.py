@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from complaintdesk.batch import PollSummary, record_stream
-from complaintdesk.config import ImapSettings
-from complaintdesk.flow import Deps, Result, parse_mail_date
-from complaintdesk.poll import mark_committed
+from pipeline.batch import PollSummary, record_stream
+from base.config import ImapSettings
+from pipeline.flow import Deps, Result, parse_mail_date
+from pipeline.poll import mark_committed
 from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
 from journal.models import InboundMessage

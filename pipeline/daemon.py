@@ -13,12 +13,12 @@ import schedule
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from complaintdesk.config import ImapSettings
-from complaintdesk.errors import DaemonError
+from base.config import ImapSettings
+from base.errors import DaemonError
 from ingest.imap import ImapMailbox
 from journal.db import describe_db_error
-from complaintdesk.flow import Deps
-from complaintdesk.poll import poll_all, queue_daily_digest, send_outbox
+from pipeline.flow import Deps
+from pipeline.poll import poll_all, queue_daily_digest, send_outbox
 
 log = logging.getLogger(__name__)
 

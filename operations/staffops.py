@@ -10,8 +10,8 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from complaintdesk.config import Config
-from complaintdesk.errors import NotFoundError
+from base.config import Config
+from base.errors import NotFoundError
 from journal import register, workflow
 from journal.models import Appeal, Measure
 

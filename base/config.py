@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from classify.types import ClassifyRules, DepartmentRule, RegionRule
-from complaintdesk.errors import ConfigError
+from base.errors import ConfigError
 
 ENV_CONFIG = "COMPLAINTDESK_CONFIG"
 _S = TypeVar("_S", bound="_ServerSettings")

@@ -1,6 +1,6 @@
 """One poll of the mailboxes and one sending round of the outbox, and the builder of their Deps.
 
-Recording (batches, the loop's single broad ``except``) is complaintdesk.batch's job; this
+Recording (batches, the loop's single broad ``except``) is pipeline.batch's job; this
 module decides what to fetch and marks on the server what was committed.
 """
 
@@ -14,12 +14,12 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from complaintdesk.analysis import Analyzer
-from complaintdesk.batch import PollSummary, record_stream
-from complaintdesk.config import Config, ImapSettings
-from complaintdesk.errors import DaemonError
-from complaintdesk.flow import Deps, Outcome, Result
-from complaintdesk.timeutil import to_local, utcnow
+from pipeline.analysis import Analyzer
+from pipeline.batch import PollSummary, record_stream
+from base.config import Config, ImapSettings
+from base.errors import DaemonError
+from pipeline.flow import Deps, Outcome, Result
+from base.timeutil import to_local, utcnow
 from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
 from journal import register
