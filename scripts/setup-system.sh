@@ -8,6 +8,8 @@ have_dovecot() { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ];
 have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_openssl() { command -v openssl >/dev/null 2>&1; }
 have_soffice() { command -v soffice >/dev/null 2>&1; }  # the xlsx export is checked in LibreOffice
+have_chromium() { command -v chromium >/dev/null 2>&1; }  # the web pages are tested in a real browser
+have_tesseract_rus() { compgen -G '/usr/share/tesseract-ocr/*/tessdata/rus.traineddata' >/dev/null; }  # OCR of scans
 have_postgres_user() { id -u postgres >/dev/null 2>&1; }
 
 missing_packages() {
@@ -15,6 +17,8 @@ missing_packages() {
     have_initdb || echo postgresql
     have_openssl || echo openssl
     have_soffice || echo libreoffice-calc-nogui
+    have_chromium || echo chromium
+    have_tesseract_rus || printf '%s\n' tesseract-ocr tesseract-ocr-rus
 }
 
 apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; }
@@ -44,7 +48,7 @@ main() {
         if [ "$(id -u)" -eq 0 ] && ! have_postgres_user; then
             adduser --system --group --home /var/lib/postgresql --no-create-home postgres
         fi
-        echo "setup-system: dovecot, postgresql, openssl and libreoffice already present"
+        echo "setup-system: dovecot, postgresql, openssl, libreoffice, chromium and tesseract already present"
         return 0
     fi
     if [ "$(id -u)" -ne 0 ]; then
