@@ -35,7 +35,7 @@ from replies.compose import (
 )
 from replies.message import build_mime
 from replies.render import make_environment
-from replies.staff import check_move
+from operations.replies import check_move
 from replies.templates import (
     CONTEXT_NAMES,
     ReplyTemplate,
