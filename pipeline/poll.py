@@ -14,6 +14,8 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from classify.rules import rules_from_config
+
 from pipeline.analysis import Analyzer
 from pipeline.batch import PollSummary, record_stream
 from base.config import Config, ImapSettings
@@ -49,7 +51,7 @@ def build_deps(config: Config, now: Callable[[], object] = utcnow,
     create_schema(engine)
     config.storage.path.mkdir(mode=0o700, parents=True, exist_ok=True)
     limits = config.limits
-    rules = config.classify_rules()
+    rules = rules_from_config(config)
     return Deps(
         config=config, engine=engine, env=make_environment(config.templates.path),
         rules=rules, now=now,  # type: ignore[arg-type]
