@@ -30,7 +30,8 @@ from journal.report_formats import (
     write_export_xlsx,
     write_report_xlsx,
 )
-from journal.repeats import candidate_queries, find_repeat, prepare_repeat_fields
+from classify.repeats import prepare_repeat_fields, similarity
+from journal.repeats import candidate_queries, find_repeat
 from journal.reports import EXPORT_COLUMNS, build_report, due_list, export_rows
 from pipeline.digest import DigestSources, collect_digests, queue_digests
 from replies.render import make_environment
@@ -85,7 +86,7 @@ def add_appeal(session: Session, seq: int, received: datetime, text_: str = TOKE
     appeal.applicant_key, appeal.lemmas = prepare_repeat_fields(text_, applicant)
     session.add(appeal)
     session.flush()
-    found = find_repeat(session, appeal, 0.5)
+    found = find_repeat(session, appeal, 0.5, similarity)
     if found:
         appeal.repeat_of_id, appeal.repeat_similarity = found[0].id, found[1]
     return appeal
