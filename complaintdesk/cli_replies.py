@@ -19,7 +19,7 @@ from base.config import Config
 from base.errors import DaemonError
 from replies.compose import attachment_from
 from replies.message import OutgoingAttachment, OutgoingMessage
-from replies.templates import ReplyTemplate, scan_templates
+from replies.templates import HTML_SUFFIX, TEXT_SUFFIX, ReplyTemplate, scan_templates
 
 
 def _default_actor() -> str:
@@ -83,11 +83,23 @@ def reply_cmd(ctx: click.Context, number: str, template_name: str, assignments: 
 @click.command("templates")
 @click.pass_context
 def templates_cmd(ctx: click.Context) -> None:
-    """List the reply templates with the fields each needs and the status it sets."""
-    _, deps = _setup(ctx)
-    found, problems = scan_templates(deps.env)
+    """List the reply templates (fields, the status each sets) and the file every template
+    comes from: the branch's folder (templates.path) or the packaged set."""
+    from replies.render import make_environment, template_origins
+
+    config: Config = ctx.find_root().obj.load_config()
+    env = make_environment(config.templates.path)
+    found, problems = scan_templates(env)
+    origins = template_origins(env)
     for template in found:
         click.echo(format_template(template))
+        for suffix in (TEXT_SUFFIX, HTML_SUFFIX) if template.has_html else (TEXT_SUFFIX,):
+            click.echo(f"    file: {origins[template.name + suffix]}")
+    replies = {t.name + s for t in found for s in (TEXT_SUFFIX, HTML_SUFFIX)}
+    click.echo("other templates (acknowledgement, digest, shared parts):")
+    for name, path in origins.items():
+        if name not in replies:
+            click.echo(f"  {name:<36} {path}")
     for problem in problems:
         click.echo(f"unusable: {problem}", err=True)
 
