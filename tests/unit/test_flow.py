@@ -75,7 +75,7 @@ def test_garbage_is_set_aside_with_reason_and_raw_kept(deps) -> None:
     with Session(deps.engine) as s:
         reasons = [r.reason for r in s.exec(select(InboundMessage))]
     assert all(r and r.startswith("unreadable") for r in reasons)
-    raw_dir = deps.config.storage.path / "raw"
+    raw_dir = deps.storage.path / "raw"
     assert sum(1 for p in raw_dir.rglob("*") if p.is_file()) == 2
 
 
@@ -94,16 +94,14 @@ def test_automatic_mail_per_address_limit_stops_loops(deps) -> None:
                           subject=f"Вопрос {i}") for i in range(5)]
     summary = poll_mailbox(FakeMailbox(mails), deps)
     assert summary.counts == {"registered": 5}
-    assert summary.acks_queued == deps.config.limits.auto_per_recipient_per_hour == 3
+    assert summary.acks_queued == deps.limits.auto_per_recipient_per_hour == 3
     with Session(deps.engine) as s:
         assert len(list(s.exec(select(Appeal)))) == 5
         assert len(list(s.exec(select(Outbox)))) == 3
 
 
 def test_global_automatic_limit(deps) -> None:
-    limited = deps.config.model_copy(update={"limits": deps.config.limits.model_copy(
-        update={"auto_global_per_hour": 2})})
     from dataclasses import replace
-    deps = replace(deps, config=limited)
+    deps = replace(deps, limits=deps.limits.model_copy(update={"auto_global_per_hour": 2}))
     mails = [russian_mail(body=f"Письмо {i}.", from_addr=f"c{i}@example.ru") for i in range(4)]
     assert poll_mailbox(FakeMailbox(mails), deps).acks_queued == 2
