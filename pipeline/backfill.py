@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from base.config import ImapSettings
 from ingest.imap import ImapMailbox
+from ingest.parse import MIME_ERRORS
 from ingest.types import RawMessage
 from journal.models import InboundMessage
 from pipeline.batch import PollSummary
@@ -79,7 +80,7 @@ def _dated_since(data: bytes, since: date) -> bool:
     """Mails whose Date cannot be read are imported (nothing is dropped on a guess)."""
     try:
         value = BytesHeaderParser().parsebytes(data).get("date")
-    except Exception:  # a broken header block: import it and let the flow decide
+    except MIME_ERRORS:  # a broken header block: import it and let the flow decide
         return True
     moment: datetime | None = parse_mail_date(str(value)) if value else None
     return moment is None or moment.date() >= since

@@ -105,3 +105,43 @@ def test_global_automatic_limit(deps) -> None:
     deps = replace(deps, limits=deps.limits.model_copy(update={"auto_global_per_hour": 2}))
     mails = [russian_mail(body=f"Письмо {i}.", from_addr=f"c{i}@example.ru") for i in range(4)]
     assert poll_mailbox(FakeMailbox(mails), deps).acks_queued == 2
+
+
+class _BuggyAnalyzer:
+    """Reads every mail like the real one, except that the mail with ``marker`` in its bytes
+    hits a bug (what a classifier bug looks like to the runner)."""
+
+    def __init__(self, real, marker: bytes) -> None:
+        self.real, self.marker = real, marker
+
+    def submit(self, data: bytes):
+        if self.marker in data:
+            return _Raises()
+        return self.real.submit(data)
+
+    def result(self, pending):
+        return self.real.result(pending)
+
+    def inline(self):
+        return self
+
+
+class _Raises:
+    def result(self):
+        raise KeyError("a bug in classify")
+
+
+def test_a_bug_in_reading_one_mail_sets_it_aside_and_the_rest_goes_on(deps) -> None:
+    from dataclasses import replace
+
+    buggy = replace(deps, analyzer=_BuggyAnalyzer(deps.analyzer, b"BUG-MARKER"))
+    box = FakeMailbox([russian_mail(body="Первое обращение."),
+                       russian_mail(body="Второе обращение.", subject="BUG-MARKER"),
+                       russian_mail(body="Третье обращение.")])
+    summary = poll_mailbox(box, buggy)
+    assert summary.counts == {"registered": 2, "set_aside": 1}
+    assert box.marked == [1, 2, 3]
+    with Session(deps.engine) as s:
+        aside = s.exec(select(InboundMessage).where(InboundMessage.uid == 2)).one()
+    assert aside.outcome == "set_aside" and aside.reason == "internal error: KeyError"
+    assert (deps.storage.path / "raw").is_dir() and aside.sha256
