@@ -35,6 +35,7 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 MIME_ERRORS: tuple[type[Exception], ...] = (
     email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError,
     AssertionError)
+_TREE_ERRORS: tuple[type[Exception], ...] = (*MIME_ERRORS, RecursionError)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -93,13 +94,13 @@ def _mime_tree(data: bytes) -> tuple[Message, tuple[str, ...]]:
     try:
         parsed = mailparser.parse_from_bytes(data)
         return parsed.message, tuple(sorted(parsed.defects_categories))
-    except (*MIME_ERRORS, RecursionError) as exc:  # mail-parser trips on some hostile MIME
+    except _TREE_ERRORS as exc:  # mail-parser trips on some hostile MIME
         first_error = exc
     try:
         msg = email.message_from_bytes(data)
         defects = {type(d).__name__ for part in msg.walk() for d in getattr(part, "defects", [])}
         return msg, tuple(sorted(defects))
-    except (*MIME_ERRORS, RecursionError) as exc:
+    except _TREE_ERRORS as exc:
         raise ParseError(f"mail-parser failed: {type(first_error).__name__}") from exc
 
 
