@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy.exc import SQLAlchemyError
 
 from base.errors import DaemonError
+from pipeline.preflight import preflight_fault
 from ingest.imap import ImapMailbox
 from journal.db import describe_db_error
 from pipeline.batch import PollSummary
@@ -33,6 +34,11 @@ def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,
     """Poll every configured mailbox; one that fails does not stop the others.
     Returns the combined summary and one error line per failed mailbox."""
     total, errors = PollSummary(), []
+    # --- issue 9: a fault of the service is found before any mail is fetched ---
+    fault = preflight_fault(deps)
+    if fault is not None:
+        return total, [fault]
+    # --- end issue 9 ---
     for settings in deps.mailboxes:
         if should_stop():
             break
