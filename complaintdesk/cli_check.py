@@ -26,7 +26,7 @@ from base.errors import ConfigError, DaemonError
 def check_config_cmd(ctx: click.Context, connect: bool) -> None:
     """Check the config and everything the daemon needs, before any mail is fetched."""
     from base.placeholders import placeholder_warnings
-    from complaintdesk.cli import ConfigProblem
+    from complaintdesk.cli_common import ConfigProblem
 
     app = ctx.find_root().obj
     config: Config = app.load_config()

@@ -20,8 +20,9 @@ from ingest.imap import ImapMailbox
 from journal.db import describe_db_error
 from pipeline.faults import as_systemic
 from pipeline.flow import Deps
+from pipeline.digest import queue_daily_digest
 from pipeline.notify import Notifier
-from pipeline.poll import poll_all, queue_daily_digest, send_outbox
+from pipeline.poll import poll_all, send_outbox
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from base.config import Config
 from base.errors import DaemonError
 from classify.types import Applicant
 from pipeline.faults import NOTHING_LOST
-from journal.reports import DueAppeal, DueList
+from journal.types import DueAppeal, DueList
 from journal.schema import current_revision, head_revision
 from replies.acknowledge import TEMPLATE, AckContext, render_acknowledgement
 from replies.compose import EarlierReply, MeasureItem, ReplyContext, render_reply
