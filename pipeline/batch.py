@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from pipeline.analysis import Analysis
 from base.errors import JournalError, StorageError
-from pipeline.faults import FaultGuard, SystemicFault
+from pipeline.faults import FaultGuard, SystemicFault, what_to_do
 from pipeline.flow import Deps, Outcome, Result, log_result, record_in
 from ingest import storage
 from ingest.types import RawMessage
@@ -86,8 +86,8 @@ class RecordingBatch:
         except (StorageError, JournalError, SQLAlchemyError) as exc:
             if not isinstance(exc, IntegrityError):
                 self._abort()
-                raise InfrastructureError(f"uid {raw.uid} not processed: {_describe(exc)}") \
-                    from exc
+                raise InfrastructureError(f"uid {raw.uid} not processed: {what_to_do(exc)}") \
+                    from exc  # issue 9: the message says what to do (faults.py)
             result = self._set_aside(session, raw, exc)
         except Exception as exc:  # the one broad except of the loop (house style 5)
             # --- issue 9: a systemic fault stops the batch, nothing set aside (faults.py) ---
