@@ -256,6 +256,11 @@ def test_four_contract_keys_are_enough(make_site: Callable[..., Site],
     out = site.cli("check-config")
     assert out.returncode == 0, out.stderr
     assert "organisation.director.name" in out.stderr and "organisation.name" in out.stderr
+    site.env["COMPLAINTDESK_IMAP_PASSWORD"] = "wrong"
+    refused = site.cli("check-config", "--connect")
+    assert refused.returncode == 2, refused.stderr
+    assert [line for line in refused.stderr.splitlines() if line.startswith("mailbox:")]
+    site.env["COMPLAINTDESK_IMAP_PASSWORD"] = f"pw-{site.user}"
     mails, _ = _samples(shared_dir)
     site.append(mails[0])
     assert _poll(site).returncode == 0
@@ -293,6 +298,12 @@ def test_a_broken_template_is_the_services_fault(make_site: Callable[..., Site],
     site.rewrite(templates={"path": "branch-templates"})
     check = site.cli("check-config")
     assert check.returncode == 2 and "acknowledgement.ru.txt.j2" in check.stderr
+    listing = site.cli("templates")  # which file each purpose comes from
+    assert listing.returncode == 0, listing.stderr
+    files = dict(line.split() for line in listing.stdout.splitlines()
+                 if line.startswith("  ") and len(line.split()) == 2)
+    assert files["acknowledgement.ru.txt.j2"] == str(own / "acknowledgement.ru.txt.j2")
+    assert files["digest.ru.txt.j2"].startswith(str(site.installed.venv))
     delivered = _fault_run(site, shared_dir, "acknowledgement.ru.txt.j2")
     assert site.journal().get("set_aside", 0) == 0
     (own / "acknowledgement.ru.txt.j2").unlink()  # repaired: the packaged one is used again
