@@ -25,7 +25,7 @@ from journal.db import describe_db_error
 from journal.models import OUTCOME_SET_ASIDE, InboundMessage
 from pipeline.analysis import Pending
 from pipeline.deps import Deps
-from pipeline.faults import FaultGuard, SystemicFault
+from pipeline.faults import FaultGuard, SystemicFault, what_to_do
 from pipeline.record import Outcome, Result, log_result, record_in
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ class RecordingBatch:
         except (StorageError, JournalError, SQLAlchemyError) as exc:
             if not isinstance(exc, IntegrityError):
                 self._abort()
-                raise InfrastructureError(f"uid {raw.uid} not processed: {_describe(exc)}") \
-                    from exc
+                raise InfrastructureError(f"uid {raw.uid} not processed: {what_to_do(exc)}") \
+                    from exc  # issue 9: the message says what to do (faults.py)
             result = self._set_aside(session, raw, exc)
         except Exception as exc:  # THE one broad except of the mail path (house style 5)
             # --- issue 9: a systemic fault stops the batch, nothing set aside (faults.py) ---
