@@ -65,20 +65,22 @@ def find_earlier(session: Session, sha256: str, message_id: str | None
     return same_bytes, same_id
 
 
-def find_thread(session: Session, references: list[str], subject: str) -> Appeal | None:
-    """The appeal a client's reply belongs to: our Message-ID in its references, or the
-    ``[№ number]`` tag in its subject."""
+def find_thread(session: Session, references: list[str], subject: str
+                ) -> tuple[Appeal | None, str]:
+    """The appeal a client's reply names, and how: ``references`` (our Message-ID in its
+    references) or ``subject`` (the ``[№ number]`` tag alone; journal.threading decides
+    whether the sender may join on that)."""
     if references:
         appeal_id = session.exec(
             select(Outbox.appeal_id).where(col(Outbox.message_id).in_(references)).limit(1)
         ).first()
         if appeal_id:
-            return session.get(Appeal, appeal_id)
+            return session.get(Appeal, appeal_id), "references"
     for number in _NUMBER_TAG.findall(subject or ""):
         appeal = appeal_by_number(session, number)
         if appeal:
-            return appeal
-    return None
+            return appeal, "subject"
+    return None, ""
 
 
 def appeal_by_number(session: Session, number: str) -> Appeal | None:

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from classify import classify_message
 from classify.types import Classification, ClassifyRules
+from pipeline import threads
 from pipeline.analysis import Analysis, Analyzer, analyze
 from base.config import Config
 from base.errors import DaemonError, ParseError
@@ -29,7 +30,7 @@ from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage, RawMessage
-from journal import register, workflow
+from journal import correspondence, register, workflow
 from journal.repeats import find_repeat, prepare_repeat_fields
 from journal.models import (
     OUTCOME_REGISTERED,
@@ -150,11 +151,16 @@ def _decide(session: Session, inbound: InboundMessage, analysis: Analysis,
         inbound.reason = "duplicate: the same Message-ID was received before"
         return Result(Outcome.SET_ASIDE, reason=inbound.reason)
     refs = [r for r in (parsed.in_reply_to, *parsed.references) if r]
-    thread = register.find_thread(session, refs, parsed.subject)
+    thread, matched_by = register.find_thread(session, refs, parsed.subject)
+    link = None
     if thread is not None:
-        inbound.outcome, inbound.appeal_id = OUTCOME_THREADED, thread.id
-        return Result(Outcome.THREADED, number=thread.number)
+        link = threads.record_reply(session, inbound, parsed, thread, matched_by, deps.config,
+                                    deps.rules, now)
+        if link is None:
+            return Result(Outcome.THREADED, number=thread.number)
     appeal = _register(session, inbound, parsed, decision, analysis.repeat_fields, deps, now)
+    if thread is not None and link is not None:  # its own appeal, linked (issue 11)
+        threads.link_new_appeal(session, appeal, thread, link, now)
     queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
     return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
 
@@ -203,6 +209,10 @@ def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
     session.add(appeal)
     session.flush()
     inbound.outcome, inbound.appeal_id = OUTCOME_REGISTERED, appeal.id
+    session.add(inbound)
+    session.flush()
+    correspondence.add_incoming(session, appeal, inbound, threads.mail_text(parsed, deps.rules),
+                                received, now)
     _flag_repeat(session, appeal, deps, now)
     return appeal
 
@@ -242,7 +252,8 @@ def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessa
     message_id = deps.new_message_id()
     raw = build_mime(out, deps.config.smtp.sender, message_id, now)
     outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose, message_id=message_id,
-                   recipient=recipient, subject=out.subject, raw=raw, now=now)
+                   recipient=recipient, subject=out.subject, raw=raw, now=now,
+                   sender=deps.config.smtp.sender, text=out.text)
     return True
 
 

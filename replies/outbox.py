@@ -18,6 +18,7 @@ from sqlalchemy import Engine, bindparam, case
 from sqlmodel import Session, col, func, select
 
 from base.errors import DeliveryError
+from journal import correspondence
 from journal.models import FAILED, PENDING, SENT, Outbox
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,15 @@ class SendReport:
 
 def enqueue(
     session: Session, *, appeal_id: int | None, purpose: str, message_id: str,
-    recipient: str, subject: str, raw: bytes, now: datetime,
+    recipient: str, subject: str, raw: bytes, now: datetime, sender: str = "", text: str = "",
 ) -> Outbox:
+    """Queue one mail; mail on an appeal also becomes an entry of its correspondence."""
     row = Outbox(appeal_id=appeal_id, purpose=purpose, message_id=message_id, recipient=recipient,
                  subject=subject, raw=raw, next_attempt_at=now, created_at=now)
     session.add(row)
+    if appeal_id is not None:
+        session.flush()
+        correspondence.add_outgoing(session, row, sender, text)
     return row
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from base.config import Config
 from base.errors import NotFoundError
-from journal import register
+from journal import correspondence, register
 from journal.models import (
     ANSWERED,
     CLOSED,
@@ -89,13 +89,16 @@ def queue_reply(session: Session, appeal: Appeal, template: str, values: Mapping
     message_id = new_message_id(config.smtp.sender)
     raw = build_mime(out, config.smtp.sender, message_id, now)
     row = outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose, message_id=message_id,
-                         recipient=out.to_address, subject=out.subject, raw=raw, now=now)
+                         recipient=out.to_address, subject=out.subject, raw=raw, now=now,
+                         sender=config.smtp.sender, text=out.text)
     session.flush()
+    before = appeal.status
+    correspondence.clear_news(appeal)
     if meta.status and meta.status != appeal.status:
         change_status(session, appeal, meta.status, actor, now, note=f"reply {meta.name}",
                       pause_clock=config.journal.pause_clock_while_waiting)
     files = ", ".join(a.filename for a in out.attachments)
-    audit(session, appeal, actor, "reply", now, None, meta.name,
+    audit(session, appeal, actor, "reply", now, before, meta.name,
           f"outbox {row.id}" + (f"; attachments: {files}" if files else ""))
     log.info("appeal=%s outbox=%s purpose=%s queued by %s", appeal.number, row.id, meta.name,
              actor)
