@@ -22,7 +22,6 @@ from sqlmodel import Session
 from complaintdesk import __version__
 from base.config import Config, default_config_path, load_config
 from base.errors import ConfigError, DaemonError, NotFoundError
-from base.timeutil import format_date, format_datetime
 
 log = logging.getLogger("complaintdesk")
 
@@ -239,31 +238,29 @@ def send(ctx: click.Context) -> None:
 
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--limit", type=int, default=None, help="At most this many appeals.")
+@click.option("--limit", type=int, default=None, help="At most this many appeals (newest first).")
+@click.option("--status", default=None, help="Only appeals in this status.")
+@click.option("--assignee", default=None, help="Only appeals of this person (from the config).")
+@click.option("--overdue", is_flag=True, help="Only open appeals past their due date.")
+@click.option("--news", is_flag=True, help="Only appeals with a client message not yet read.")
+@click.option("--search", default=None, help="Text in the number, subject, text or applicant.")
 @click.pass_context
-def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
-    """The journal: number, received, due, status, applicant, subject."""
-    from journal.register import list_appeals
+def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, status: str | None,
+             assignee: str | None, overdue: bool, news: bool, search: str | None) -> None:
+    """The journal, newest first: number, received, due, status, news, assignee, applicant,
+    subject."""
+    from base.timeutil import utcnow
+    from operations.listing import appeal_rows, format_rows
 
     _, config = _app(ctx, logging_on=False)
     deps = _deps(config)
-    tz = config.organisation.timezone
-    with Session(deps.engine) as session:
-        rows = [_summary(a, tz) for a in list_appeals(session, limit)]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for r in rows:
-        click.echo(f"{r['number']:<12} {r['received']:<17} {r['due']:<11} {r['status']:<22} "
-                   f"{(r['applicant'] or '(anonymous)')[:30]:<30} {r['subject'][:60]}")
-
-
-def _summary(a: Any, tz: str) -> dict[str, Any]:
-    return {"number": a.number, "received": format_datetime(a.received_at, tz),
-            "due": format_date(a.due_at, tz), "status": a.status,
-            "applicant": a.applicant_name, "email": a.applicant_email, "subject": a.subject,
-            "kind": a.kind, "department": a.department, "assignee": a.assignee,
-            "anonymous": a.anonymous}
+    try:
+        rows = appeal_rows(deps.engine, config, utcnow(), status=status, assignee=assignee,
+                           overdue=overdue, news=news, search=search, limit=limit)
+    except DaemonError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json
+               else "\n".join(format_rows(rows)))
 
 
 @main.command("show")
@@ -271,14 +268,17 @@ def _summary(a: Any, tz: str) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
-    """One appeal with its correspondence and attachments."""
+    """One appeal with its whole correspondence (mail in, mail out, notes) and attachments.
+    NUMBER may be given without the year (10 is 10/<this year>)."""
+    from complaintdesk.cli_workflow import appeal_number
     from operations.views import appeal_details, format_details
 
     _, config = _app(ctx, logging_on=False)
     deps = _deps(config)
     with Session(deps.engine) as session:
         try:
-            details = appeal_details(session, number, config.organisation.timezone)
+            details = appeal_details(session, appeal_number(config, number),
+                                     config.organisation.timezone)
         except NotFoundError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(details, ensure_ascii=False, indent=2) if as_json
@@ -295,7 +295,8 @@ def _register_plugins() -> None:
                     export_cmd, digest_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
                     cli_workflow.migrate_cmd, cli_workflow.purge_cmd, cli_workflow.aside_cmd,
-                    cli_workflow.register_aside_cmd):
+                    cli_workflow.register_aside_cmd, cli_workflow.note_cmd,
+                    cli_workflow.seen_cmd):
         main.add_command(command)
 
 

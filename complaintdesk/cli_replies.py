@@ -7,8 +7,6 @@ reads attachment files and turns errors into one-line messages.
 
 from __future__ import annotations
 
-import getpass
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +14,11 @@ import click
 from sqlmodel import Session
 
 from base.config import Config
+from complaintdesk.cli_workflow import appeal_number, staff_actor
 from base.errors import DaemonError
 from replies.compose import attachment_from
 from replies.message import OutgoingAttachment, OutgoingMessage
 from replies.templates import ReplyTemplate, scan_templates
-
-
-def _default_actor() -> str:
-    try:
-        return os.environ.get("COMPLAINTDESK_ACTOR") or getpass.getuser()
-    except OSError:  # no login name at all (a bare container)
-        return "staff"
 
 
 def _setup(ctx: click.Context) -> tuple[Config, Any]:
@@ -49,17 +41,16 @@ def _setup(ctx: click.Context) -> tuple[Config, Any]:
               metavar="FILE", help="Attach a file (repeatable).")
 @click.option("--preview", is_flag=True, help="Print the rendered mail; queue nothing.")
 @click.option("--edit", is_flag=True, help="Open $EDITOR on the rendered text before queueing.")
-@click.option("--actor", default=_default_actor, show_default="$COMPLAINTDESK_ACTOR or $USER",
-              help="Who sends it, for the audit trail.")
 @click.pass_context
 def reply_cmd(ctx: click.Context, number: str, template_name: str, assignments: tuple[str, ...],
-              files: tuple[Path, ...], preview: bool, edit: bool, actor: str) -> None:
+              files: tuple[Path, ...], preview: bool, edit: bool) -> None:
     """Queue a reply on appeal NUMBER from a template, signed by the director (3.9)."""
     from replies.staff import find_appeal, prepare_reply, queue_reply
 
     values = parse_assignments(assignments)
     attachments = read_attachments(files)
     config, deps = _setup(ctx)
+    actor, number = staff_actor(config), appeal_number(config, number)
     editor = _edit if edit else None
     with Session(deps.engine) as session:
         try:

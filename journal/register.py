@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from classify.types import Classification
 from journal.models import (
+    OPEN_STATUSES,
+    OUTCOME_SET_ASIDE,
     Appeal,
     Attachment,
     InboundMessage,
@@ -178,11 +180,62 @@ def set_marked(session: Session, mailbox: str, uidvalidity: int, uids: list[int]
         )
 
 
-def list_appeals(session: Session, limit: int | None = None) -> list[Appeal]:
-    query = select(Appeal).order_by(col(Appeal.year), col(Appeal.seq))
-    if limit:
-        query = query.limit(limit)
+@dataclass(frozen=True)
+class AppealFilter:
+    """Which appeals ``list`` shows; every field narrows the list."""
+
+    status: str | None = None
+    assignee: str | None = None
+    overdue_at: datetime | None = None  # open and due before this moment
+    news: bool = False
+    search: str | None = None  # in number, subject, text, applicant name or e-mail
+    limit: int | None = None
+
+
+def list_appeals(session: Session, limit: int | None = None,
+                 where: AppealFilter = AppealFilter()) -> list[Appeal]:
+    """Newest first (by registration number within the year)."""
+    query = select(Appeal).order_by(col(Appeal.year).desc(), col(Appeal.seq).desc())
+    if where.status:
+        query = query.where(Appeal.status == where.status)
+    if where.assignee:
+        query = query.where(func.lower(col(Appeal.assignee)) == where.assignee.lower())
+    if where.overdue_at is not None:
+        query = query.where(col(Appeal.status).in_(OPEN_STATUSES),
+                            col(Appeal.due_at) < where.overdue_at)
+    if where.news:
+        query = query.where(col(Appeal.news_since).is_not(None))
+    if where.search:
+        like = f"%{where.search.lower()}%"
+        query = query.where(or_(*(func.lower(col(c)).like(like) for c in (
+            Appeal.number, Appeal.subject, Appeal.text, Appeal.applicant_name,
+            Appeal.applicant_email))))
+    if limit or where.limit:
+        query = query.limit(limit or where.limit)
     return list(session.exec(query))
+
+
+def is_for_review(reason: str | None, appeal_id: int | None) -> bool:
+    """A set-aside mail staff should look at: not automated mail, not a copy of known mail.
+    ``poll`` and ``aside`` count with this same rule."""
+    text = reason or ""
+    return appeal_id is None and not text.startswith(("automated", "duplicate"))
+
+
+def set_aside_mail(session: Session, show_all: bool, limit: int
+                   ) -> tuple[list[InboundMessage], int, int]:
+    """Set-aside mail newest first (only that for review unless ``show_all``), and how many
+    there are for review and how many automated or duplicate (``is_for_review``)."""
+    aside = col(InboundMessage.outcome) == OUTCOME_SET_ASIDE
+    reason = func.coalesce(col(InboundMessage.reason), "")
+    review = (col(InboundMessage.appeal_id).is_(None) & ~reason.startswith("automated")
+              & ~reason.startswith("duplicate"))
+    total = session.exec(select(func.count()).select_from(InboundMessage).where(aside)).one()
+    for_review = session.exec(select(func.count()).select_from(InboundMessage)
+                              .where(aside, review)).one()
+    query = select(InboundMessage).where(aside, *(() if show_all else (review,)))
+    rows = list(session.exec(query.order_by(col(InboundMessage.id).desc()).limit(limit)))
+    return rows, for_review, total - for_review
 
 
 def appeal_attachments(session: Session, appeal_id: int) -> list[Attachment]:

@@ -14,6 +14,7 @@ from base.config import Config
 from base.errors import NotFoundError
 from journal import register, workflow
 from journal.models import Appeal, Measure
+from operations import validation
 
 T = TypeVar("T")
 
@@ -33,6 +34,8 @@ def set_status(engine: Engine, config: Config, number: str, status: str, actor: 
                now: datetime, note: str | None) -> str:
     pause = config.journal.pause_clock_while_waiting
 
+    validation.plain_status(status)
+
     def act(session: Session, appeal: Appeal) -> str:
         workflow.change_status(session, appeal, status, actor, now, note, pause)
         return appeal.status
@@ -47,15 +50,20 @@ def escalate(engine: Engine, config: Config, number: str, actor: str, now: datet
                 lambda s, a: workflow.escalate(s, a, actor, now, note, pause))
 
 
-def close(engine: Engine, number: str, actor: str, now: datetime, outcome: str | None,
-          text: str | None) -> None:
-    with_appeal(engine, number, lambda s, a: workflow.close(s, a, actor, now, outcome, text))
+def close(engine: Engine, config: Config, number: str, actor: str, now: datetime,
+          outcome: str | None, text: str | None) -> None:
+    def act(session: Session, appeal: Appeal) -> None:
+        validation.not_closed(appeal, config.organisation.timezone)
+        workflow.close(session, appeal, actor, now, outcome, text)
+
+    with_appeal(engine, number, act)
 
 
 def assign(engine: Engine, config: Config, number: str, target: str, actor: str,
            now: datetime, note: str | None) -> tuple[str | None, str | None]:
-    """``target`` is a department key (its assignee follows) or a person's name."""
-    dept = config.department(target)
+    """``target`` is a department key (its assignee follows) or a person's name, both from
+    config (case-insensitive); anything else is refused with the valid ones."""
+    dept, person = validation.assign_target(config, target)
 
     def act(session: Session, appeal: Appeal) -> tuple[str | None, str | None]:
         if dept is not None:
@@ -63,7 +71,7 @@ def assign(engine: Engine, config: Config, number: str, target: str, actor: str,
             workflow.assign(session, appeal, actor, now, department=dept.key,
                             assignee=assignee, note=note)
         else:
-            workflow.assign(session, appeal, actor, now, assignee=target, note=note)
+            workflow.assign(session, appeal, actor, now, assignee=person, note=note)
         return appeal.department, appeal.assignee
 
     return with_appeal(engine, number, act)
@@ -71,14 +79,17 @@ def assign(engine: Engine, config: Config, number: str, target: str, actor: str,
 
 def add_measure(engine: Engine, number: str, what: str, who: str, due_on: date, actor: str,
                 now: datetime) -> int:
-    return with_appeal(
-        engine, number,
-        lambda s, a: workflow.add_measure(s, a, what, who, due_on, actor, now).id or 0)
+    def act(session: Session, appeal: Appeal) -> int:
+        validation.not_before(due_on, appeal.received_at, "due date", "the appeal was received")
+        return workflow.add_measure(session, appeal, what, who, due_on, actor, now).id or 0
+
+    return with_appeal(engine, number, act)
 
 
 def complete_measure(engine: Engine, measure_id: int, done_on: date, actor: str,
-                     now: datetime) -> Measure:
+                     now: datetime, tz: str) -> Measure:
     with Session(engine) as session:
+        validation.done_date(session, measure_id, done_on, now, tz)
         measure = workflow.complete_measure(session, measure_id, done_on, actor, now)
         session.commit()
         session.refresh(measure)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from base.errors import NotFoundError
 from base.timeutil import format_date, format_datetime
 from journal import register, workflow
+from operations.correspondence import correspondence_view, format_correspondence
 
 
 def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
@@ -60,6 +61,7 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
              "from": e.from_value, "to": e.to_value, "note": e.note}
             for e in workflow.history(session, appeal.id)
         ],
+        **correspondence_view(session, appeal, tz),
         "outbox": [
             {"purpose": o.purpose, "recipient": o.recipient, "subject": o.subject,
              "state": o.state, "attempts": o.attempts, "last_error": o.last_error,
@@ -112,5 +114,5 @@ def format_details(d: dict[str, Any]) -> str:
         change = f"{e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
         lines.append(f"  {e['at']} {e['actor']}: {e['action']} {change}"
                      + (f" ({e['note']})" if e["note"] else ""))
-    lines += ["", d["text"]]
+    lines += format_correspondence(d)
     return "\n".join(lines)

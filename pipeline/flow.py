@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from classify import classify_message
+from classify.automated import detect_automated
 from classify.types import Classification, ClassifyRules
 from pipeline import threads
 from pipeline.analysis import Analysis, Analyzer, analyze
@@ -166,9 +167,10 @@ def _decide(session: Session, inbound: InboundMessage, analysis: Analysis,
 
 
 def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
-                       actor: str) -> Result:
+                       actor: str, acknowledge: bool | None = None) -> Result:
     """Staff decided a set-aside mail is an appeal after all (1.3: no appeal may be refused):
-    register it from its kept raw bytes, whatever the automatic verdict was."""
+    register it from its kept raw bytes, whatever the automatic verdict was. The loop guard
+    holds: automated mail is never acknowledged (``acknowledge`` None: only human mail is)."""
     if inbound.outcome != OUTCOME_SET_ASIDE or inbound.appeal_id is not None:
         raise RegisterError(f"inbound mail {inbound.id} is {inbound.outcome}, not set aside")
     data = storage.read_blob(deps.config.storage.path,
@@ -177,13 +179,19 @@ def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
         parsed = parse_message(data)
     except ParseError as exc:
         raise RegisterError(f"inbound mail {inbound.id} cannot be read: {exc}") from exc
+    automated = detect_automated(parsed, deps.rules.webform_senders).automated or \
+        (inbound.reason or "").startswith("automated")
+    if automated and acknowledge:
+        raise RegisterError(f"inbound mail {inbound.id} is automated mail: it is never "
+                            "acknowledged (the loop guard); register it without acknowledgement")
     decision = classify_message(parsed, deps.rules, as_appeal=True)
     now = deps.now()
     appeal = _register(session, inbound, parsed, decision, None, deps, now)
     inbound.reason = f"registered by {actor}; was set aside: {inbound.reason}"
     workflow.audit(session, appeal, actor, "registered_from_set_aside", now, None,
                    str(inbound.id), inbound.reason[:500])
-    queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
+    send = not automated if acknowledge is None else acknowledge
+    queued = send and _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
     return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
 
 

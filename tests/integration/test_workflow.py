@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from classify.types import Applicant, Classification
 from base.errors import JournalError
@@ -134,16 +134,19 @@ def test_cli_refuses_forbidden_moves_with_one_line(desk_factory) -> None:
     desk.poll()
     result = desk.cli("close", "1/2026")
     assert result.exit_code == 1 and "registered -> closed is not allowed" in result.output
-    assert desk.cli("status", "1/2026", "answered", "--note", "ответ по телефону").exit_code == 0
+    result = desk.cli("status", "1/2026", "answered", "--note", "ответ по телефону")
+    assert result.exit_code == 1 and "use `complaintdesk reply" in result.output  # 3.4
+    assert desk.cli("reply", "1/2026", "--template", "answer", "--set",
+                    "answer=Ответ по телефону.").exit_code == 0
     result = desk.cli("close", "1/2026")
     assert result.exit_code == 1 and "cannot close without an outcome" in result.output
     assert desk.cli("close", "1/2026", "--outcome", "answered", "--text", "Разъяснено").exit_code == 0
     result = desk.cli("assign", "1/2026", "egais")
     assert result.exit_code == 1 and "is closed" in result.output
-    assert desk.cli("status", "99/2026", "answered").output.strip().endswith("no appeal with number '99/2026'")
+    assert desk.cli("status", "99/2026", "under_review").output.strip().endswith("no appeal with number '99/2026'")
     shown = json.loads(desk.cli("show", "1/2026", "--json").output)
     assert shown["status"] == "closed" and shown["outcome"] == "answered"
-    assert [h["to"] for h in shown["history"]] == ["answered", "answered", "closed"]
+    assert [h["to"] for h in shown["history"]] == ["answered", "answer", "answered", "closed"]
 
 
 def test_cli_measures(desk_factory) -> None:
@@ -152,13 +155,15 @@ def test_cli_measures(desk_factory) -> None:
     desk = desk_factory()
     desk.append(russian_mail(body="Грубый сотрудник."))
     desk.poll()
+    due = (date.today() + timedelta(days=7)).strftime("%d.%m.%Y")
     out = desk.cli("measures", "add", "1/2026", "--what", "Беседа с сотрудником",
-                   "--who", "Отдел продаж", "--due", "01.12.2026")
+                   "--who", "Отдел продаж", "--due", due)
     assert out.exit_code == 0, out.output
     listed = desk.cli("measures", "list").output
-    assert "Беседа с сотрудником" in listed and "01.12.2026" in listed and "open" in listed
-    assert desk.cli("measures", "done", "1", "--on", "30.11.2026").exit_code == 0
-    assert "done 30.11.2026" in desk.cli("measures", "list", "1/2026").output
+    assert "Беседа с сотрудником" in listed and due in listed and "open" in listed
+    today = date.today().strftime("%d.%m.%Y")
+    assert desk.cli("measures", "done", "1", "--on", today).exit_code == 0
+    assert f"done {today}" in desk.cli("measures", "list", "1/2026").output
     assert desk.cli("measures", "add", "1/2026", "--what", "x", "--who", "y",
                     "--due", "32.13.2026").exit_code == 2
 
@@ -172,11 +177,12 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
     desk.append(russian_mail(body="Второе, ещё открытое.", from_addr="other@example.ru",
                              from_name="Сидорова Мария"))
     desk.poll()
-    desk.cli("status", "1/2026", "answered")
+    desk.cli("reply", "1/2026", "--template", "answer", "--set", "answer=Отказано.")
     assert desk.cli("close", "1/2026", "--outcome", "rejected", "--text", "Отказано").exit_code == 0
+    _closed_years_ago(desk, "1/2026", 6)  # past the 5-year retention period
     root = desk.config.storage.path
     files_before = sorted(p for p in root.rglob("*") if p.is_file())
-    result = desk.cli("purge", "--before", "01.01.2100", "--yes")
+    result = desk.cli("purge", "--yes")
     assert result.exit_code == 0 and "purged 1 appeals" in result.output
     appeals = {a.number: a for a in desk.rows(Appeal)}
     gone = appeals["1/2026"]
@@ -189,3 +195,11 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
     assert report.exit_code == 0 and "Иванов" not in report.output
     export = desk.cli("export", "--format", "csv")
     assert export.exit_code == 0 and "Иванов" not in export.output and "2/2026" in export.output
+
+
+def _closed_years_ago(desk, number: str, years: int) -> None:
+    """Test set-up: the appeal was closed ``years`` ago (time cannot be waited for)."""
+    with Session(desk.deps().engine) as s:
+        appeal = s.exec(select(Appeal).where(Appeal.number == number)).one()
+        appeal.closed_at = appeal.closed_at.replace(year=appeal.closed_at.year - years)
+        s.commit()
