@@ -199,20 +199,26 @@ def list_appeals(session: Session, limit: int | None = None,
     if where.status:
         query = query.where(Appeal.status == where.status)
     if where.assignee:
-        query = query.where(func.lower(col(Appeal.assignee)) == where.assignee.lower())
+        query = query.where(Appeal.assignee == where.assignee)
     if where.overdue_at is not None:
         query = query.where(col(Appeal.status).in_(OPEN_STATUSES),
                             col(Appeal.due_at) < where.overdue_at)
     if where.news:
         query = query.where(col(Appeal.news_since).is_not(None))
     if where.search:
-        like = f"%{where.search.lower()}%"
-        query = query.where(or_(*(func.lower(col(c)).like(like) for c in (
-            Appeal.number, Appeal.subject, Appeal.text, Appeal.applicant_name,
-            Appeal.applicant_email))))
+        query = query.where(or_(*(col(c).like(f"%{variant}%") for variant in _cases(where.search)
+                                  for c in (Appeal.number, Appeal.subject, Appeal.text,
+                                            Appeal.applicant_name, Appeal.applicant_email))))
     if limit or where.limit:
         query = query.limit(limit or where.limit)
     return list(session.exec(query))
+
+
+def _cases(text: str) -> set[str]:
+    """The ways ``text`` is likely written: SQLite's LIKE and lower() ignore case for ASCII
+    only, and PostgreSQL's LIKE never does, so Cyrillic is matched in its usual spellings."""
+    text = text.replace("%", "").replace("_", "").strip()
+    return {text, text.lower(), text.upper(), text.capitalize(), text.title()}
 
 
 def is_for_review(reason: str | None, appeal_id: int | None) -> bool:

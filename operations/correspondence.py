@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from base.timeutil import format_datetime
+from ingest import storage
 from journal import correspondence, workflow
 from journal.models import CLOSED, INCOMING, NOTE, Appeal, CorrespondenceEntry
 from operations.staffops import with_appeal
@@ -72,7 +73,7 @@ def _entry(e: CorrespondenceEntry, files: list[Any], tz: str) -> dict[str, Any]:
         "recipient": e.recipient, "subject": e.subject, "text": e.text,
         "full_text": e.full_text, "flag": e.flag, "inbound_id": e.inbound_id,
         "outbox_id": e.outbox_id,
-        "raw": f"raw/{e.raw_sha256}" if e.raw_sha256 else None,
+        "raw": storage.relative_name(storage.RAW, e.raw_sha256) if e.raw_sha256 else None,
         "attachments": [{"filename": a.filename, "content_type": a.content_type,
                          "size": a.size, "stored_name": a.stored_name} for a in files],
     }
@@ -103,4 +104,5 @@ def _entry_lines(e: dict[str, Any]) -> list[str]:
     body = [f"      {line}" for line in (e["text"] or "(text only in the raw mail)").splitlines()]
     files = [f"      attachment: {a['filename']} ({a['content_type']}, {a['size']} B)"
              for a in e["attachments"]]
-    return [head, *body, *files, *([f"      raw mail: {e['raw']}"] if e["raw"] else [])]
+    raw = [f"      raw mail: {e['raw']} (under storage.path)"] if e["raw"] else []
+    return [head, *body, *files, *raw]

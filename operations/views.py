@@ -111,8 +111,8 @@ def format_details(d: dict[str, Any]) -> str:
     for o in d["outbox"]:
         lines.append(f"  mail out: {o['purpose']} to {o['recipient']}: {o['state']}")
     for e in d["history"]:
-        change = f"{e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
-        lines.append(f"  {e['at']} {e['actor']}: {e['action']} {change}"
+        change = f" {e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
+        lines.append(f"  {e['at']} {e['actor']}: {e['action']}{change}"
                      + (f" ({e['note']})" if e["note"] else ""))
     lines += format_correspondence(d)
     return "\n".join(lines)

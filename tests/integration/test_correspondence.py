@@ -180,3 +180,4 @@ def test_note_is_part_of_the_correspondence(desk_factory: Any) -> None:
     assert note["direction"] == "note" and note["sender"] == STAFF_NAME
     assert note["text"] == "Клиент позвонил, фото пришлёт завтра."
     assert desk.rows(Outbox)[0].purpose == "acknowledgement" and len(desk.rows(Outbox)) == 1
+
