@@ -14,7 +14,6 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from classify.types import ClassifyRules, DepartmentRule, RegionRule
 from base.errors import ConfigError
 
 ENV_CONFIG = "COMPLAINTDESK_CONFIG"
@@ -203,34 +202,6 @@ class Config(_Section):
     default_department: str = "sales"
     departments: list[DepartmentSettings]
     regions: list[RegionSettings] = []
-
-    def classify_rules(self) -> ClassifyRules:
-        """The routing and identity rules classify needs, as plain frozen data."""
-        return ClassifyRules(
-            departments=tuple(
-                DepartmentRule(
-                    key=d.key,
-                    title=d.title,
-                    assignee=d.assignee,
-                    keywords=tuple(d.keywords),
-                    regional_assignees=tuple(d.regional_assignees.items()),
-                    priority_keywords=tuple(d.priority_keywords),
-                )
-                for d in self.departments
-            ),
-            default_department=self.default_department,
-            regions=tuple(
-                RegionRule(r.key, tuple(r.markers), tuple(r.phone_codes), tuple(r.postal_prefixes))
-                for r in self.regions
-            ),
-            own_domains=tuple(d.lower() for d in self.organisation.own_domains),
-            webform_senders=tuple(s.lower() for s in self.organisation.webform_senders),
-            own_names=(self.organisation.name, *self.organisation.own_names),
-            own_phones=tuple(
-                p for p in (self.organisation.phone, *self.organisation.own_phones,
-                            *(d.phone for d in self.departments)) if p
-            ),
-        )
 
     def all_mailboxes(self) -> list[ImapSettings]:
         """The main mailbox and any further ones, each polled on its own."""

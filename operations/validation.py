@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from base.config import Config, DepartmentSettings
+from collections.abc import Mapping, Sequence
+
+from base.config import DepartmentSettings, PersonSettings
 from base.errors import DaemonError
 from base.timeutil import format_date, to_local
 from journal.models import (
@@ -36,49 +38,51 @@ class ValidationError(DaemonError):
     """Staff input the workflow cannot accept; the message lists what would be valid."""
 
 
-def staff_name(config: Config, login: str) -> str:
+def staff_name(os_users: Mapping[str, str], login: str) -> str:
     """The staff member's name for the audit trail, from the account (``staff.os_users``)."""
-    users = config.staff.os_users
-    for known, name in users.items():
+    for known, name in os_users.items():
         if known.lower() == login.lower():
             return name
-    mapped = ", ".join(sorted(users)) or "none"
+    mapped = ", ".join(sorted(os_users)) or "none"
     raise ValidationError(f"OS user {login!r} is not a staff member (staff.os_users in the config "
                           f"maps: {mapped})")
 
 
-def department(config: Config, key: str) -> DepartmentSettings | None:
+def department(departments: Sequence[DepartmentSettings], key: str) -> DepartmentSettings | None:
     """A department by key, case-insensitive; None when ``key`` names none."""
-    return next((d for d in config.departments if d.key.lower() == key.strip().lower()), None)
+    return next((d for d in departments if d.key.lower() == key.strip().lower()), None)
 
 
-def assignees(config: Config) -> list[str]:
+def assignees(departments: Sequence[DepartmentSettings],
+              people: Sequence[PersonSettings]) -> list[str]:
     """Everybody who may be assigned: people, department and regional assignees."""
-    names = [p.name for p in config.people]
-    for dept in config.departments:
+    names = [p.name for p in people]
+    for dept in departments:
         names += [dept.assignee, *dept.regional_assignees.values()]
     return list(dict.fromkeys(names))
 
 
-def assign_target(config: Config, target: str) -> tuple[DepartmentSettings | None, str | None]:
+def assign_target(departments: Sequence[DepartmentSettings], people: Sequence[PersonSettings],
+                  target: str) -> tuple[DepartmentSettings | None, str | None]:
     """``target`` as a department or a person from config; ValidationError listing both."""
-    dept = department(config, target)
+    dept = department(departments, target)
     if dept is not None:
         return dept, None
+    valid = assignees(departments, people)
     wanted = " ".join(target.split()).lower().replace("ё", "е")
-    for name in assignees(config):
+    for name in valid:
         if name.lower().replace("ё", "е") == wanted:
             return None, name
     raise ValidationError(
-        f"{target!r} is neither a department ({', '.join(d.key for d in config.departments)}) "
-        f"nor an assignee ({', '.join(assignees(config))})")
+        f"{target!r} is neither a department ({', '.join(d.key for d in departments)}) "
+        f"nor an assignee ({', '.join(valid)})")
 
 
-def appeal_number(config: Config, typed: str, today: date) -> str:
+def appeal_number(number_format: str, typed: str, today: date) -> str:
     """``10`` means 10/<this year> (in the configured number format); anything else as typed."""
     typed = typed.strip()
     if typed.isdigit():
-        return format_number(config.journal.number_format, int(typed), today.year)
+        return format_number(number_format, int(typed), today.year)
     return typed
 
 

@@ -1,22 +1,32 @@
-"""Read-only views of the journal for people: one appeal with its correspondence."""
+"""Read-only views of the journal for people, as plain dicts (JSON-ready, local times): a line
+of the list, and one appeal with its correspondence (every entry: mail in, mail out, notes,
+with attachments and the raw mail's stored name). Used by operations.appeals."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from base.errors import NotFoundError
 from base.timeutil import format_date, format_datetime
-from journal import register, workflow
-from operations.correspondence import correspondence_view, format_correspondence
+from ingest import storage
+from journal import correspondence, register, workflow
+from journal.models import CLOSED, Appeal, CorrespondenceEntry
 
 
-def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
-    appeal = register.appeal_by_number(session, number)
-    if appeal is None or appeal.id is None:
-        raise NotFoundError(f"no appeal with number {number!r}")
+def appeal_summary(a: Appeal, tz: str) -> dict[str, Any]:
+    """One line of the journal's list."""
+    return {"number": a.number, "received": format_datetime(a.received_at, tz),
+            "due": format_date(a.due_at, tz), "status": a.status,
+            "news": a.news_since is not None, "applicant": a.applicant_name, "email": a.applicant_email, "subject": a.subject,
+            "kind": a.kind, "department": a.department, "assignee": a.assignee,
+            "anonymous": a.anonymous}
+
+
+def appeal_details(session: Session, appeal: Appeal, tz: str) -> dict[str, Any]:
+    """Everything about one appeal, times in local time ``tz``."""
+    assert appeal.id is not None
     return {
         "number": appeal.number,
         "status": appeal.status,
@@ -74,45 +84,38 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
 def _number_of(session: Session, appeal_id: int | None) -> str | None:
     if appeal_id is None:
         return None
-    from journal.models import Appeal
-
     other = session.get(Appeal, appeal_id)
     return other.number if other else None
 
 
-def format_details(d: dict[str, Any]) -> str:
-    who = d["applicant"]
-    name = who.get("organization") or " ".join(
-        p for p in (who.get("last_name"), who.get("first_name"), who.get("middle_name")) if p
-    )
-    lines = [
-        f"Appeal {d['number']}  [{d['status']}]",
-        f"  received {d['received']}, due {d['due']}",
-        f"  kind {d['kind']}, department {d['department']}"
-        + (f" ({d['region']})" if d["region"] else "") + f", assignee {d['assignee']}",
-        f"  applicant {name or '(not identified)'}; e-mail {who.get('email') or '-'}; "
-        f"phone {who.get('phone') or '-'}; address {who.get('postal_address') or '-'}",
-    ]
-    if d["anonymous"]:
-        lines.append(f"  ANONYMOUS: {', '.join(d['anonymous_reasons'])}")
-    if d["quality_claim"]:
-        lines.append(f"  quality claim; missing: {', '.join(d['missing_documents']) or 'nothing'}")
-    lines.append(f"  subject: {d['subject']}")
-    for a in d["attachments"]:
-        flags = f" [{', '.join(a['flags'])}]" if a["flags"] else ""
-        lines.append(f"  attachment: {a['filename']} ({a['content_type']}, {a['size']} B){flags}")
-    if d["repeat_of"]:
-        lines.append(f"  REPEAT of {d['repeat_of']} (similarity {d['repeat_similarity']:.2f}, 2.4)")
-    if d["outcome"]:
-        lines.append(f"  outcome {d['outcome']}: {d['outcome_text']}")
-    for m in d["measures"]:
-        lines.append(f"  measure {m['id']}: {m['what']} ({m['who']}, due {m['due']}"
-                     + (f", done {m['done']})" if m["done"] else ")"))
-    for o in d["outbox"]:
-        lines.append(f"  mail out: {o['purpose']} to {o['recipient']}: {o['state']}")
-    for e in d["history"]:
-        change = f" {e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
-        lines.append(f"  {e['at']} {e['actor']}: {e['action']}{change}"
-                     + (f" ({e['note']})" if e["note"] else ""))
-    lines += format_correspondence(d)
-    return "\n".join(lines)
+def correspondence_view(session: Session, appeal: Appeal, tz: str) -> dict[str, Any]:
+    """Everything ``show`` adds for the correspondence: entries in order, news, links."""
+    assert appeal.id is not None
+    files = correspondence.attachments_by_inbound(session, appeal.id)
+    entries = [_entry(e, files.get(e.inbound_id or -1, []), tz)
+               for e in correspondence.entries_of(session, appeal.id)]
+    linked = session.exec(select(Appeal.number).where(Appeal.linked_to_id == appeal.id)
+                          .order_by(col(Appeal.id))).all()
+    earlier = session.get(Appeal, appeal.linked_to_id) if appeal.linked_to_id else None
+    return {
+        "news": appeal.news_since is not None,
+        "news_since": format_datetime(appeal.news_since, tz) if appeal.news_since else None,
+        "linked_to": earlier.number if earlier else None,
+        "link_reason": appeal.link_reason,
+        "linked_appeals": list(linked),
+        "closed_note": "closed: further mail becomes a new linked appeal (1.3)"
+        if appeal.status == CLOSED else None,
+        "correspondence": entries,
+    }
+
+
+def _entry(e: CorrespondenceEntry, files: list[Any], tz: str) -> dict[str, Any]:
+    return {
+        "at": format_datetime(e.at, tz), "direction": e.direction, "sender": e.sender,
+        "recipient": e.recipient, "subject": e.subject, "text": e.text,
+        "full_text": e.full_text, "flag": e.flag, "inbound_id": e.inbound_id,
+        "outbox_id": e.outbox_id,
+        "raw": storage.relative_name(storage.RAW, e.raw_sha256) if e.raw_sha256 else None,
+        "attachments": [{"filename": a.filename, "content_type": a.content_type,
+                         "size": a.size, "stored_name": a.stored_name} for a in files],
+    }

@@ -18,7 +18,8 @@ from base.errors import DaemonError
 from ingest.imap import ImapMailbox
 from journal.db import describe_db_error
 from pipeline.flow import Deps
-from pipeline.poll import poll_all, queue_daily_digest, send_outbox
+from pipeline.digest import queue_daily_digest
+from pipeline.poll import poll_all, send_outbox
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ import pytest
 
 from classify import classify_message
 from base.config import Config, load_config
+from classify.rules import rules_from_config
 from base.errors import ReplyError
 from base.timeutil import due_at
 from ingest.parse import parse_message
@@ -35,7 +36,7 @@ from replies.compose import (
 )
 from replies.message import build_mime
 from replies.render import make_environment
-from replies.staff import check_move
+from operations.replies import check_move
 from replies.templates import (
     CONTEXT_NAMES,
     ReplyTemplate,
@@ -70,7 +71,7 @@ def _env() -> Any:
 
 def _appeal(path: Path, seq: int) -> Appeal:
     parsed = parse_message(path.read_bytes())
-    decision = classify_message(parsed, _config().classify_rules())
+    decision = classify_message(parsed, rules_from_config(_config()))
     received = datetime(2026, 11, 20, 21, 30, tzinfo=UTC)  # already the 21st in Moscow
     return build_appeal(
         number=f"{seq}/2026", year=2026, seq=seq, received_at=received,
