@@ -203,3 +203,33 @@ def _closed_years_ago(desk, number: str, years: int) -> None:
         appeal = s.exec(select(Appeal).where(Appeal.number == number)).one()
         appeal.closed_at = appeal.closed_at.replace(year=appeal.closed_at.year - years)
         s.commit()
+
+
+def test_migration_0004_gives_old_appeals_their_correspondence(database_url: str) -> None:
+    """A journal from before issue 11: the first mail and queued mail of each appeal become
+    correspondence entries, so `show` has something to read for old appeals too."""
+    from journal.correspondence import entries_of
+
+    eng = make_engine(database_url)
+    upgrade(eng, "0003")
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO appeal (number, year, seq, received_at, due_at, status, anonymous, "
+            "anonymous_reasons, applicant_type, applicant_json, subject, text, quality_claim, "
+            "missing_documents, classification_json, raw_sha256, created_at, lemmas, "
+            "sender_email) VALUES ('8/2026', 2026, 8, :t, :t, 'registered', false, '', "
+            "'individual', '{}', 'Старое', 'Текст жалобы', false, '', '{}', 'ab', :t, '', "
+            "'old@example.ru')"), {"t": T0})
+        appeal_id = conn.execute(text("SELECT id FROM appeal")).scalar_one()
+        conn.execute(text(
+            "INSERT INTO outbox (appeal_id, purpose, message_id, recipient, subject, raw, state, "
+            "attempts, next_attempt_at, created_at) VALUES (:a, 'acknowledgement', '<m@x>', "
+            "'old@example.ru', 'Re: Старое', :raw, 'sent', 1, :t, :t)"),
+            {"a": appeal_id, "t": T0 + timedelta(minutes=1), "raw": b"x"})
+    upgrade(eng)
+    with Session(eng) as s:
+        entries = entries_of(s, appeal_id)
+        assert [(e.direction, e.sender, e.recipient, e.text) for e in entries] == [
+            ("in", "old@example.ru", "", "Текст жалобы"), ("out", "", "old@example.ru", "")]
+        old = register.appeal_by_number(s, "8/2026")
+        assert old is not None and old.news_since is None and old.linked_to_id is None

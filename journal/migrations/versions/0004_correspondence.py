@@ -47,12 +47,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_correspondence_inbound_id'), ['inbound_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_correspondence_outbox_id'), ['outbox_id'], unique=False)
 
-    with op.batch_alter_table('appeal', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('news_since', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('linked_to_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('link_reason', _TEXT(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_appeal_news_since'), ['news_since'], unique=False)
-        batch_op.create_foreign_key('fk_appeal_linked_to_id', 'appeal', ['linked_to_id'], ['id'])
+    # plain ADD COLUMN, never a batch copy of `appeal`: on SQLite a copy drops the table, which
+    # the foreign keys of inbound_message, outbox, ... refuse once the journal holds mail
+    op.add_column('appeal', sa.Column('news_since', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.add_column('appeal', sa.Column('linked_to_id', sa.Integer(), nullable=True))
+    op.add_column('appeal', sa.Column('link_reason', _TEXT(), nullable=True))
+    op.create_index(op.f('ix_appeal_news_since'), 'appeal', ['news_since'], unique=False)
+    if op.get_bind().dialect.name != 'sqlite':  # SQLite cannot add a constraint in place
+        op.create_foreign_key('fk_appeal_linked_to_id', 'appeal', 'appeal', ['linked_to_id'], ['id'])
     _backfill()
 
 
@@ -80,12 +82,11 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('appeal', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_appeal_linked_to_id', type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_appeal_news_since'))
-        batch_op.drop_column('link_reason')
-        batch_op.drop_column('linked_to_id')
-        batch_op.drop_column('news_since')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_appeal_linked_to_id', 'appeal', type_='foreignkey')
+    op.drop_index(op.f('ix_appeal_news_since'), table_name='appeal')
+    for column in ('link_reason', 'linked_to_id', 'news_since'):
+        op.drop_column('appeal', column)  # SQLite >= 3.35 drops a column in place
     with op.batch_alter_table('correspondence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_correspondence_outbox_id'))
         batch_op.drop_index(batch_op.f('ix_correspondence_inbound_id'))
