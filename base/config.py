@@ -1,8 +1,13 @@
 """Load and validate config.yaml once, into typed sections (house style 7).
 
 Unknown key, wrong type or missing value raise ConfigError with one line naming the key.
-Passwords never sit in the file: ``password_env`` names the environment variable. Relative
-paths (storage, SQLite file, templates) are taken relative to the config file's folder.
+Passwords never sit in the file: ``password_env`` names the environment variable.
+
+The path rule: relative paths (storage, the SQLite file, templates, CA and password files) are
+taken relative to the *working directory* of the process, never to the config file's folder.
+Under systemd that is ``WorkingDirectory=`` (= ``StateDirectory=``, /var/lib/complaintdesk); in a
+checkout it is the checkout. Every key outside the four contract sections (mailbox, smtp,
+database, storage) has a default, so a config with only those four works.
 """
 
 from __future__ import annotations
@@ -89,15 +94,19 @@ class StorageSettings(_Section):
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=0)
 
 
+PLACEHOLDER_DIRECTOR = "Директор филиала"
+PLACEHOLDER_ORGANISATION = "Организация"
+
+
 class DirectorSettings(_Section):
-    name: str
+    name: str = PLACEHOLDER_DIRECTOR
     title: str = "Директор"
 
 
 class OrganisationSettings(_Section):
-    name: str
-    branch: str
-    director: DirectorSettings
+    name: str = PLACEHOLDER_ORGANISATION
+    branch: str = ""
+    director: DirectorSettings = DirectorSettings()
     phone: str | None = None
     website: str | None = None
     own_domains: list[str] = []
@@ -162,7 +171,7 @@ class DaemonSettings(_Section):
 
 
 class TemplateSettings(_Section):
-    path: Path = Path("templates")
+    path: Path | None = None  # the branch's own templates; None: the packaged ones only
 
 
 class DepartmentSettings(_Section):
@@ -190,7 +199,7 @@ class Config(_Section):
     smtp: SmtpSettings
     database: DatabaseSettings = DatabaseSettings()
     storage: StorageSettings = StorageSettings()
-    organisation: OrganisationSettings
+    organisation: OrganisationSettings = OrganisationSettings()
     journal: JournalSettings = JournalSettings()
     digest: DigestSettings = DigestSettings()
     people: list[PersonSettings] = []
@@ -200,7 +209,8 @@ class Config(_Section):
     retention: RetentionSettings = RetentionSettings()
     templates: TemplateSettings = TemplateSettings()
     default_department: str = "sales"
-    departments: list[DepartmentSettings]
+    departments: list[DepartmentSettings] = [
+        DepartmentSettings(key="sales", title="Отдел продаж", assignee="Отдел продаж")]
     regions: list[RegionSettings] = []
 
     def all_mailboxes(self) -> list[ImapSettings]:
@@ -235,7 +245,7 @@ def load_config(path: Path) -> Config:
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_first_error(exc)}") from None
     _check_references(config, path)
-    return _resolve_paths(config, path.resolve().parent)
+    return _resolve_paths(config, Path.cwd())
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -279,7 +289,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         update={
             "database": DatabaseSettings(url=url),
             "storage": config.storage.model_copy(update={"path": absolute(config.storage.path)}),
-            "templates": TemplateSettings(path=absolute(config.templates.path)),  # type: ignore[arg-type]
+            "templates": TemplateSettings(path=absolute(config.templates.path)),
             "mailbox": _resolve_server(config.mailbox, absolute),
             "mailboxes": [_resolve_server(m, absolute) for m in config.mailboxes],
             "smtp": _resolve_server(config.smtp, absolute),

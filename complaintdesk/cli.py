@@ -52,14 +52,6 @@ def main(ctx: click.Context, config_path: Path | None, log_level: str | None) ->
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-@main.command("check-config")
-@click.pass_context
-def check_config(ctx: click.Context) -> None:
-    """Validate the config file (and that the password variables are set)."""
-    app, config = app_config(ctx, logging_on=False)
-    app.check_passwords("mailbox", "smtp")
-    click.echo(f"{app.config_path}: OK (mailbox {config.mailbox.username}@{config.mailbox.host}, "
-               f"database {config.database.url.split(':', 1)[0]})")
 
 
 @main.command("run")
@@ -221,11 +213,12 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
 
 def _register_plugins() -> None:
     from complaintdesk import cli_workflow
+    from complaintdesk.cli_check import check_config_cmd, config_example_cmd
     from complaintdesk.cli_inspect import eval_cmd, inspect_cmd
     from complaintdesk.cli_replies import reply_cmd, templates_cmd
     from complaintdesk.cli_reports import digest_cmd, due_cmd, export_cmd, report_cmd
 
-    for command in (inspect_cmd, eval_cmd, reply_cmd, templates_cmd, due_cmd, report_cmd,
+    for command in (check_config_cmd, config_example_cmd, inspect_cmd, eval_cmd, reply_cmd, templates_cmd, due_cmd, report_cmd,
                     export_cmd, digest_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
                     cli_workflow.migrate_cmd, cli_workflow.purge_cmd, cli_workflow.aside_cmd,

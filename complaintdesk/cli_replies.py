@@ -14,7 +14,7 @@ from complaintdesk.cli_common import guard, ops_context, with_actor
 from operations import replies
 from replies.compose import attachment_from
 from replies.message import OutgoingAttachment, OutgoingMessage
-from replies.templates import ReplyTemplate
+from replies.templates import HTML_SUFFIX, TEXT_SUFFIX, ReplyTemplate
 
 
 @click.command("reply")
@@ -51,10 +51,20 @@ def reply_cmd(ctx: click.Context, number: str, template_name: str, assignments: 
 @click.command("templates")
 @click.pass_context
 def templates_cmd(ctx: click.Context) -> None:
-    """List the reply templates with the fields each needs and the status it sets."""
-    found, problems = replies.list_templates(ops_context(ctx))
+    """List the reply templates (fields, the status each sets) and the file every template
+    comes from: the branch's folder (templates.path) or the packaged set."""
+    ops = ops_context(ctx)
+    found, problems = replies.list_templates(ops)
+    origins = replies.template_files(ops)
     for template in found:
         click.echo(format_template(template))
+        for suffix in (TEXT_SUFFIX, HTML_SUFFIX) if template.has_html else (TEXT_SUFFIX,):
+            click.echo(f"    file: {origins[template.name + suffix]}")
+    reply_files = {t.name + s for t in found for s in (TEXT_SUFFIX, HTML_SUFFIX)}
+    click.echo("other templates (acknowledgement, digest, shared parts):")
+    for name, path in origins.items():
+        if name not in reply_files:
+            click.echo(f"  {name:<36} {path}")
     for problem in problems:
         click.echo(f"unusable: {problem}", err=True)
 

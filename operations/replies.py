@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -39,6 +40,7 @@ from replies.compose import (
     thread_of,
 )
 from replies.message import OutgoingAttachment, OutgoingMessage, build_mime, new_message_id
+from replies.render import template_origins
 from replies.templates import ReplyTemplate, load_template, scan_templates
 from replies.templates import list_templates as _usable_templates
 
@@ -105,6 +107,12 @@ def queue_reply(ctx: OpsContext, number: str, template: str, values: Mapping[str
 def list_templates(ctx: OpsContext) -> tuple[list[ReplyTemplate], list[str]]:
     """The reply templates with their fields and status, and one line per unusable file."""
     return scan_templates(ctx.env)
+
+
+def template_files(ctx: OpsContext) -> dict[str, Path]:
+    """Each template name and the file it is loaded from: the branch's folder
+    (templates.path) wins over the packaged set."""
+    return template_origins(ctx.env)
 
 
 def check_move(appeal: Appeal, template: ReplyTemplate) -> None:

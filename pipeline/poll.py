@@ -21,6 +21,7 @@ from pipeline.batch import PollSummary, record_stream
 from base.config import Config, ImapSettings
 from base.errors import DaemonError
 from pipeline.flow import Deps, Outcome, Result
+from pipeline.preflight import preflight_fault
 from base.timeutil import utcnow
 from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
@@ -102,6 +103,11 @@ def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,
     """Poll every configured mailbox; one that fails does not stop the others.
     Returns the combined summary and one error line per failed mailbox."""
     total, errors = PollSummary(), []
+    # --- issue 9: a fault of the service is found before any mail is fetched ---
+    fault = preflight_fault(deps.config, deps.env, deps.engine)
+    if fault is not None:
+        return total, [fault]
+    # --- end issue 9 ---
     for settings in deps.config.all_mailboxes():
         if should_stop():
             break
