@@ -233,3 +233,30 @@ def test_migration_0004_gives_old_appeals_their_correspondence(database_url: str
             ("in", "old@example.ru", "", "Текст жалобы"), ("out", "", "old@example.ru", "")]
         old = register.appeal_by_number(s, "8/2026")
         assert old is not None and old.news_since is None and old.linked_to_id is None
+
+
+def test_migration_of_a_journal_holding_mail(database_url: str) -> None:
+    """Upgrading a journal whose appeals have mail: on SQLite the batch copy of `appeal` (0002)
+    must not be refused by the inbound mail's foreign keys, and no reference may break."""
+    eng = make_engine(database_url)
+    upgrade(eng, "0001")
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO appeal (number, year, seq, received_at, due_at, status, anonymous, "
+            "anonymous_reasons, applicant_type, applicant_json, subject, text, quality_claim, "
+            "missing_documents, classification_json, raw_sha256, created_at) VALUES "
+            "('9/2026', 2026, 9, :t, :t, 'registered', false, '', 'individual', '{}', "
+            "'Старое', 'Текст', false, '', '{}', 'ab', :t)"), {"t": T0})
+        appeal_id = conn.execute(text("SELECT id FROM appeal")).scalar_one()
+        conn.execute(text(
+            "INSERT INTO inbound_message (mailbox, uidvalidity, uid, sha256, size, outcome, "
+            "appeal_id, marked_done, received_at) VALUES ('m', 1, 1, 'ab', 1, 'registered', :a, "
+            "true, :t)"), {"a": appeal_id, "t": T0})
+    upgrade(eng)
+    assert current_revision(eng) == head_revision()
+    with Session(eng) as s:
+        from journal.correspondence import entries_of
+
+        assert [e.inbound_id for e in entries_of(s, appeal_id)] == [1]
+        if eng.dialect.name == "sqlite":  # the keys are on again for the service
+            assert s.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
