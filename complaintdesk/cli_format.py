@@ -67,7 +67,9 @@ def format_due(due: DueList) -> str:
                 (f"Срок истекает в ближайшие {due.days_ahead} дн. ({len(due.due_soon)})",
                  [appeal_line(a) for a in due.due_soon]),
                 (f"Просрочены меры ({len(due.overdue_measures)})",
-                 [measure_line(m) for m in due.overdue_measures]))
+                 [measure_line(m) for m in due.overdue_measures]),
+                (f"Новые письма заявителей ({len(due.news)})",
+                 [appeal_line(a) for a in due.news]))
     lines = [f"Сроки на {due.today:%d.%m.%Y}"]
     for title, rows in sections:
         lines += ["", title + ":", *(rows or ["  нет"])]

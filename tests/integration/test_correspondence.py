@@ -86,6 +86,7 @@ def test_reply_with_photos_is_readable_news_and_rejudges_the_checklist(desk: Any
     assert "Высылаю фото дефекта и фото этикетки." in printed and "NEWS" in printed
     assert "фото дефекта.jpg" in printed
     assert number in _ok(desk, "list", "--news")
+    assert f"Новые письма заявителей (1):\n  {number}" in _ok(desk, "due")
     # read: the news is gone, and the audit trail names who read it
     assert "news marked read" in _ok(desk, "seen", number)
     assert number not in _ok(desk, "list", "--news")
