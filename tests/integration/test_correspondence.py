@@ -173,9 +173,12 @@ def test_register_aside_of_an_auto_reply_sends_nothing(desk_factory: Any) -> Non
 
 def test_note_is_part_of_the_correspondence(desk_factory: Any) -> None:
     desk = desk_factory()
-    desk.append(russian_mail(body=CLAIM, subject="Неисправный принтер", from_addr=CLIENT))
+    desk.append(russian_mail(body="Принтер не печатает, прошу заменить.\n\nС уважением, "
+                             "Петров Иван Сергеевич.", subject="Неисправный принтер",
+                             from_addr="petrov@example.ru", from_name="Петров Иван"))
     desk.poll()
     (appeal,) = desk.rows(Appeal)
+    assert appeal.applicant_name == "Петров Иван Сергеевич"  # the patronymic is kept
     _ok(desk, "note", appeal.number, "Клиент позвонил, фото пришлёт завтра.")
     note = _show(desk, appeal.number)["correspondence"][-1]
     assert note["direction"] == "note" and note["sender"] == STAFF_NAME
