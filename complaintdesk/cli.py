@@ -240,16 +240,20 @@ def send(ctx: click.Context) -> None:
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--limit", type=int, default=None, help="At most this many appeals.")
+@click.option("--search", "query", default=None,
+              help="Only appeals whose subject, text or attachment text contains this.")
 @click.pass_context
-def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, query: str | None) -> None:
     """The journal: number, received, due, status, applicant, subject."""
     from journal.register import list_appeals
+    from operations.search import search_appeals
 
     _, config = _app(ctx, logging_on=False)
     deps = _deps(config)
     tz = config.organisation.timezone
     with Session(deps.engine) as session:
-        rows = [_summary(a, tz) for a in list_appeals(session, limit)]
+        found = search_appeals(session, query, limit) if query is not None else list_appeals(session, limit)
+        rows = [_summary(a, tz) for a in found]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

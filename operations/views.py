@@ -33,6 +33,8 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
         "quality_claim": appeal.quality_claim,
         "missing_documents": [d for d in appeal.missing_documents.split(",") if d],
         "reasons": json.loads(appeal.classification_json).get("reasons", []),
+        # what each attachment's content showed (issue 15)
+        "findings": json.loads(appeal.classification_json).get("attachments", []),
         "inbound": [
             {"uid": m.uid, "outcome": m.outcome, "received": format_datetime(m.received_at, tz),
              "sha256": m.sha256}
@@ -41,7 +43,7 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
         "attachments": [
             {"filename": a.filename, "content_type": a.content_type, "size": a.size,
              "sha256": a.sha256, "stored_name": a.stored_name,
-             "flags": [f for f in a.flags.split(",") if f]}
+             "flags": [f for f in a.flags.split(",") if f], "text": a.text}
             for a in register.appeal_attachments(session, appeal.id)
         ],
         "outcome": appeal.outcome,
@@ -99,6 +101,7 @@ def format_details(d: dict[str, Any]) -> str:
     for a in d["attachments"]:
         flags = f" [{', '.join(a['flags'])}]" if a["flags"] else ""
         lines.append(f"  attachment: {a['filename']} ({a['content_type']}, {a['size']} B){flags}")
+    lines += [f"  in attachment: {line}" for line in finding_lines(d.get("findings", []))]
     if d["repeat_of"]:
         lines.append(f"  REPEAT of {d['repeat_of']} (similarity {d['repeat_similarity']:.2f}, 2.4)")
     if d["outcome"]:
@@ -114,3 +117,20 @@ def format_details(d: dict[str, Any]) -> str:
                      + (f" ({e['note']})" if e["note"] else ""))
     lines += ["", d["text"]]
     return "\n".join(lines)
+
+
+def finding_lines(findings: list[dict[str, Any]]) -> list[str]:
+    """One line per attachment finding (issue 15): role, where, the words, whose, what defects."""
+    lines = []
+    for f in findings:
+        where = f", page {f['page']}" if f.get("page") else ""
+        said = f": „{f['evidence']}“" if f.get("evidence") else ""
+        extra = [f.get("image") or "", f.get("unreadable") or "",
+                 ", ".join(x for x in (f.get("organisation"), f.get("inn") and f"ИНН {f['inn']}",
+                                       f.get("signer")) if x),
+                 ("defects: " + "; ".join(f["defects"])) if f.get("defects") else "",
+                 ("label: " + "; ".join(f["label_marks"])) if f.get("label_marks") else "",
+                 "OCR" if f.get("ocr") else ""]
+        tail = " | ".join(x for x in extra if x)
+        lines.append(f"{f['role']}: {f.get('filename') or '(unnamed)'}{where}{said}" + (f" [{tail}]" if tail else ""))
+    return lines

@@ -18,8 +18,9 @@ from classify import classify_message
 from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
+from ingest.extract import extract_attachments
 from ingest.parse import parse_message
-from ingest.types import ParsedMessage
+from ingest.types import ExtractedAttachment, ExtractLimits, ParsedMessage
 from journal.repeats import prepare_repeat_fields
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,14 @@ class Analysis:
     set_aside: str | None = None
     # (applicant_key, lemmas) for repeat detection, computed here, off the committing process
     repeat_fields: tuple[str | None, str] | None = None
+    # what was read out of the attachments (issue 15), by ParsedMessage.attachments index
+    extracted: tuple[ExtractedAttachment, ...] = ()
 
 
-def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
-    """Parse and classify one raw mail. Pure; never raises."""
+def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0,
+            extract: ExtractLimits | None = None) -> Analysis:
+    """Parse, read the attachments (within ``extract``'s bounds) and classify one raw mail.
+    Never raises."""
     if max_bytes and len(data) > max_bytes:
         return Analysis(None, None, f"too large: {len(data)} bytes > limit {max_bytes}")
     try:
@@ -46,24 +51,27 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
         return Analysis(None, None, f"unreadable: {exc}")
     except RecursionError:
         return Analysis(None, None, "unreadable: MIME nested too deeply")
-    decision = classify_message(parsed, rules)
+    # issue 15: attachment reading (OCR included) runs here, in the worker, inside mail_seconds
+    extracted = extract_attachments(parsed.attachments, extract) if extract else ()
+    decision = classify_message(parsed, rules, extracted=extracted)
     if decision.automated:
-        return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]))
+        return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]), None, extracted)
     spam = spam_verdict(parsed)
     if spam:
-        return Analysis(parsed, decision, spam)
+        return Analysis(parsed, decision, spam, None, extracted)
     fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
-    return Analysis(parsed, decision, None, fields)
+    return Analysis(parsed, decision, None, fields, extracted)
 
 
 _worker_rules: ClassifyRules | None = None
 _worker_max_bytes = 0
+_worker_extract: ExtractLimits | None = None
 
 
-def _worker_init(rules: ClassifyRules, max_bytes: int) -> None:
+def _worker_init(rules: ClassifyRules, max_bytes: int, extract: ExtractLimits | None = None) -> None:
     """Runs once per worker process: keep the rules and load the language models."""
-    global _worker_rules, _worker_max_bytes
-    _worker_rules, _worker_max_bytes = rules, max_bytes
+    global _worker_rules, _worker_max_bytes, _worker_extract
+    _worker_rules, _worker_max_bytes, _worker_extract = rules, max_bytes, extract
     warm_up(rules)
 
 
@@ -77,20 +85,22 @@ def warm_up(rules: ClassifyRules) -> None:
 
 def _worker_analyze(data: bytes) -> Analysis:
     assert _worker_rules is not None
-    return analyze(data, _worker_rules, _worker_max_bytes)
+    return analyze(data, _worker_rules, _worker_max_bytes, _worker_extract)
 
 
 class Analyzer:
     """Runs ``analyze`` with a per-mail time limit in ``workers`` processes (0: inline)."""
 
-    def __init__(self, rules: ClassifyRules, workers: int, seconds: float, max_bytes: int) -> None:
+    def __init__(self, rules: ClassifyRules, workers: int, seconds: float, max_bytes: int,
+                 extract: ExtractLimits | None = None) -> None:
         self.rules, self.workers, self.seconds, self.max_bytes = rules, workers, seconds, max_bytes
+        self.extract = extract  # issue 15: None reads no attachments
         self._pool: Any = None
 
     def submit(self, data: bytes) -> Future[Analysis]:
         if self.workers <= 0:
             done: Future[Analysis] = Future()
-            done.set_result(analyze(data, self.rules, self.max_bytes))
+            done.set_result(analyze(data, self.rules, self.max_bytes, self.extract))
             return done
         future: Future[Analysis] = self._ensure_pool().schedule(
             _worker_analyze, args=(data,), timeout=self.seconds)
@@ -115,7 +125,7 @@ class Analyzer:
             from pebble import ProcessPool
 
             self._pool = ProcessPool(max_workers=self.workers, initializer=_worker_init,
-                                     initargs=(self.rules, self.max_bytes))
+                                     initargs=(self.rules, self.max_bytes, self.extract))
         return self._pool
 
     def close(self) -> None:

@@ -27,8 +27,9 @@ from base.errors import DaemonError, ParseError
 from base.timeutil import as_utc, due_at
 from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
+from ingest.extract import extract_attachments
 from ingest.parse import parse_message
-from ingest.types import ParsedMessage, RawMessage
+from ingest.types import ExtractedAttachment, ParsedMessage, RawMessage
 from journal import register, workflow
 from journal.repeats import find_repeat, prepare_repeat_fields
 from journal.models import (
@@ -81,7 +82,8 @@ class Deps:
 
 def process_one(raw: RawMessage, deps: Deps) -> Result:
     """One mail, start to end, read inline. Raises only for infrastructure failures."""
-    return record(raw, analyze(raw.data, deps.rules, deps.config.limits.mail_bytes), deps)
+    return record(raw, analyze(raw.data, deps.rules, deps.config.limits.mail_bytes,
+                               deps.analyzer.extract), deps)
 
 
 def record(raw: RawMessage, analysis: Analysis, deps: Deps) -> Result:
@@ -107,7 +109,7 @@ def record_in(session: Session, raw: RawMessage, analysis: Analysis, deps: Deps)
         storage.store_blob(deps.config.storage.path, storage.RAW, raw.data, raw.sha256,
                            durable=deps.durable_blobs)
         aside = analysis.set_aside
-        attachments = _store_attachments(parsed, deps) if parsed and not aside else ()
+        attachments = _store_attachments(parsed, deps, analysis.extracted) if parsed and not aside else ()
         now = deps.now()
         inbound = _inbound(raw, parsed, now)
         result = _decide(session, inbound, analysis, same_id, deps, now)
@@ -171,7 +173,9 @@ def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
         parsed = parse_message(data)
     except ParseError as exc:
         raise RegisterError(f"inbound mail {inbound.id} cannot be read: {exc}") from exc
-    decision = classify_message(parsed, deps.rules, as_appeal=True)
+    extracted = extract_attachments(parsed.attachments, deps.analyzer.extract) \
+        if deps.analyzer.extract else ()
+    decision = classify_message(parsed, deps.rules, as_appeal=True, extracted=extracted)
     now = deps.now()
     appeal = _register(session, inbound, parsed, decision, None, deps, now)
     inbound.reason = f"registered by {actor}; was set aside: {inbound.reason}"
@@ -259,11 +263,13 @@ def _over_automatic_limit(session: Session, recipient: str, deps: Deps,
     return None
 
 
-def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, ...]:
+def _store_attachments(parsed: ParsedMessage, deps: Deps,
+                       extracted: tuple[ExtractedAttachment, ...] = ()) -> tuple[Attachment, ...]:
     rows = []
     limit = deps.config.storage.max_attachment_bytes
-    for att in parsed.attachments:
-        flags = attachment_flags(att, limit)
+    read = {x.index: x for x in extracted}  # issue 15: the text read out of each attachment
+    for index, att in enumerate(parsed.attachments):
+        flags = attachment_flags(att, limit) + (("unreadable",) if index in read and read[index].unreadable else ())
         stored = None
         if OVERSIZE not in flags:
             stored = storage.store_blob(deps.config.storage.path, storage.ATTACHMENTS,
@@ -272,6 +278,7 @@ def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, .
             inbound_id=0, filename=att.filename, stored_name=stored,
             content_type=att.content_type, disposition=att.disposition,
             content_id=att.content_id, size=att.size, sha256=att.sha256, flags=",".join(flags),
+            text=read[index].text if index in read else "",
         ))
     return tuple(rows)
 

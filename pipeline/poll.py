@@ -21,7 +21,7 @@ from base.errors import DaemonError
 from pipeline.flow import Deps, Outcome, Result
 from base.timeutil import to_local, utcnow
 from ingest.imap import ImapMailbox
-from ingest.types import RawMessage
+from ingest.types import ExtractLimits, RawMessage
 from journal import register
 from journal.db import create_schema, describe_db_error, make_engine
 from replies.message import new_message_id
@@ -55,8 +55,14 @@ def build_deps(config: Config, now: Callable[[], object] = utcnow,
         rules=rules, now=now,  # type: ignore[arg-type]
         new_message_id=lambda: new_message_id(config.smtp.sender),
         analyzer=Analyzer(rules, limits.workers if workers is None else workers,
-                          limits.mail_seconds, limits.mail_bytes),
+                          limits.mail_seconds, limits.mail_bytes, extract_limits(config)),
     )
+
+
+def extract_limits(config: Config) -> ExtractLimits | None:
+    """Issue 15: the bounds on reading attachments, or None when it is switched off."""
+    settings = config.attachments
+    return ExtractLimits(**settings.model_dump()) if settings.enabled else None
 
 
 def poll_mailbox(client: MailboxClient, deps: Deps, settings: ImapSettings | None = None,

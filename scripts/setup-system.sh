@@ -10,6 +10,7 @@ have_openssl() { command -v openssl >/dev/null 2>&1; }
 have_soffice() { command -v soffice >/dev/null 2>&1; }  # the xlsx export is checked in LibreOffice
 have_chromium() { command -v chromium >/dev/null 2>&1; }  # the web pages are tested in a real browser
 have_tesseract_rus() { compgen -G '/usr/share/tesseract-ocr/*/tessdata/rus.traineddata' >/dev/null; }  # OCR of scans
+have_pdftoppm() { command -v pdftoppm >/dev/null 2>&1; }  # renders scanned PDF pages for OCR
 have_postgres_user() { id -u postgres >/dev/null 2>&1; }
 
 missing_packages() {
@@ -19,6 +20,7 @@ missing_packages() {
     have_soffice || echo libreoffice-calc-nogui
     have_chromium || echo chromium
     have_tesseract_rus || printf '%s\n' tesseract-ocr tesseract-ocr-rus
+    have_pdftoppm || echo poppler-utils
 }
 
 apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; }
@@ -48,7 +50,7 @@ main() {
         if [ "$(id -u)" -eq 0 ] && ! have_postgres_user; then
             adduser --system --group --home /var/lib/postgresql --no-create-home postgres
         fi
-        echo "setup-system: dovecot, postgresql, openssl, libreoffice, chromium and tesseract already present"
+        echo "setup-system: dovecot, postgresql, openssl, libreoffice, chromium, tesseract and poppler already present"
         return 0
     fi
     if [ "$(id -u)" -ne 0 ]; then
