@@ -77,8 +77,8 @@ def sniff_format(data: bytes, content_type: str, filename: str | None) -> str:
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return office.zip_kind(data)
+    if head.startswith(b"PK\x03\x04") and (kind := office.zip_kind(data)) != "other":
+        return kind  # a broken ZIP goes by its type or name below (and is then unreadable)
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):

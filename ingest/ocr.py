@@ -111,9 +111,9 @@ def _document_like(image: Any, gray: Any) -> bool:
     """A scan or a photo of a paper: mostly light, little colour, sharp dark strokes."""
     small = gray.copy()
     small.thumbnail((256, 256))
-    pixels = list(small.getdata())
-    light = sum(1 for p in pixels if p > 170) / max(1, len(pixels))
-    dark = sum(1 for p in pixels if p < 90) / max(1, len(pixels))
+    histogram = small.histogram()
+    pixels = max(1, sum(histogram))
+    light, dark = sum(histogram[171:]) / pixels, sum(histogram[:90]) / pixels
     return light > 0.6 and dark < 0.25 and _saturation(image) < 40
 
 
@@ -122,8 +122,8 @@ def _saturation(image: Any) -> float:
         return 0.0
     thumb = image.convert("RGB")
     thumb.thumbnail((128, 128))
-    channel = list(thumb.convert("HSV").getchannel("S").getdata())
-    return float(sum(channel)) / max(1, len(channel))
+    histogram = thumb.convert("HSV").getchannel("S").histogram()
+    return sum(value * n for value, n in enumerate(histogram)) / max(1, sum(histogram))
 
 
 def _for_ocr(gray: Any, image_module: Any) -> Any:
