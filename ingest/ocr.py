@@ -123,7 +123,8 @@ def _saturation(image: Any) -> float:
     thumb = image.convert("RGB")
     thumb.thumbnail((128, 128))
     histogram = thumb.convert("HSV").getchannel("S").histogram()
-    return sum(value * n for value, n in enumerate(histogram)) / max(1, sum(histogram))
+    counts: list[int] = list(histogram)
+    return sum(value * n for value, n in enumerate(counts)) / max(1, sum(counts))
 
 
 def _for_ocr(gray: Any, image_module: Any) -> Any:
