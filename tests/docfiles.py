@@ -39,7 +39,8 @@ def pdf_with_text(pages: list[list[str]]) -> bytes:
                    b"/ToUnicode 4 0 R >>")
     cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /U def "
             b"1 begincodespacerange <0000> <FFFF> endcodespacerange "
-            b"1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap end end")
+            b"3 beginbfrange <0020> <04FF> <0020> <2010> <201F> <2010> <2100> <211F> <2100> endbfrange "
+            b"endcmap end end")  # Latin, Cyrillic, dashes and quotes, №
     objects.append(b"<< /Length " + str(len(cmap)).encode() + b" >>\nstream\n" + cmap + b"\nendstream")
     for lines in pages:
         ops = [b"BT /F1 11 Tf 14 TL 56 780 Td"]
