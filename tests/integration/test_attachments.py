@@ -41,7 +41,7 @@ def test_scanned_claim_decides_kind_applicant_and_checklist(desk) -> None:
     assert "ПРЕТЕНЗИЯ" in texts["Скан_001.pdf"] and "SN8841207" in texts["IMG_4411.jpg"]
     [ack] = [email.message_from_bytes(m.data, policy=default) for m in desk.sink.wait_for(1)]
     body = ack.get_body(("plain",)).get_content()
-    assert "виден дефект" in body and "фирменном бланке" not in body
+    assert "фотографии или видео дефекта" in body and "претензию на бланке" not in body
     shown = desk.cli("show", appeal.number).output
     assert "claim_form: Скан_001.pdf, page 1: „ПРЕТЕНЗИЯ … ООО «Вектор»“" in shown
     assert "label_photo: IMG_4411.jpg" in shown
