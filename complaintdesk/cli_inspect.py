@@ -12,11 +12,12 @@ from typing import Any
 
 import click
 
+from classify.rules import rules_from_config
 from pipeline.inspect import evaluate, format_report, inspect_message
 
 
 def _rules(ctx: click.Context) -> Any:
-    return ctx.obj.load_config().classify_rules()
+    return rules_from_config(ctx.obj.load_config())
 
 
 def _extract(ctx: click.Context, by_name: bool = False) -> Any:
@@ -68,7 +69,7 @@ def render_text(result: dict[str, Any]) -> str:
         ("missing documents", ", ".join(result["missing_documents"]) or None),
         ("attachments", ", ".join(f"{x['filename']} ({x['content_type']}, {x['size']} B)" for x in result["attachments"]) or None),
     ]
-    from operations.views import finding_lines
+    from complaintdesk.cli_format import finding_lines
 
     seen = "".join(f"\n  - {line}" for line in finding_lines(result.get("findings", [])))
     return "\n".join(f"{k:<18} {v if v is not None else '—'}" for k, v in rows) \

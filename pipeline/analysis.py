@@ -21,7 +21,7 @@ from base.errors import ParseError
 from ingest.extract import extract_attachments
 from ingest.parse import parse_message
 from ingest.types import ExtractedAttachment, ExtractLimits, ParsedMessage
-from journal.repeats import prepare_repeat_fields
+from classify.repeats import prepare_repeat_fields
 
 log = logging.getLogger(__name__)
 
