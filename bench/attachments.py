@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)
 
 from base.config import load_config  # noqa: E402
+from classify.rules import rules_from_config  # noqa: E402
 from ingest.extract import extract_attachments  # noqa: E402
 from ingest.types import ExtractLimits, ParsedAttachment  # noqa: E402
 from pipeline.analysis import analyze, warm_up  # noqa: E402
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mails", type=int, default=20)
     p.add_argument("--pages", type=int, default=5)
     args = p.parse_args(argv)
-    rules = load_config(REPO / "config.yaml").classify_rules()
+    rules = rules_from_config(load_config(REPO / "config.yaml"))
     warm_up(rules)
     text_files = [("Претензия.pdf", "application/pdf", pdf_with_text([CLAIM_LINES])),
                   ("Документ1.docx", "application/octet-stream", docx_file(CLAIM_LINES))]
