@@ -42,6 +42,7 @@ _RECEIPT = re.compile(r"кассов\w*\s+чек|\bитог\b|\bфн\b|\bфд\b|
 _WORDS = re.compile(r"[А-Яа-яЁёA-Za-z]{3,}")
 _SEE_ATTACHED = re.compile(r"см(\.|отрите)?\s+(во\s+)?(вложени|приложени|файл)|во\s+вложени|в\s+приложени|"
                            r"прилага\w*|приложен\w*|направля\w*\s+претензи", re.I)
+_SMALL_PICTURE = 100_000  # pixels; ingest.ocr does not read smaller ones either
 _NAME_FIELDS = ("last_name", "first_name", "middle_name")
 _OTHER_FIELDS = ("organization", "inn", "kpp", "postal_address", "phone")
 
@@ -91,6 +92,8 @@ def _read_picture(x: ExtractedAttachment, base: AttachmentFinding, rules: Classi
     text = x.text
     marks = label_marks(text)
     document_like = bool(x.image and x.image.document_like)
+    if x.image and x.image.width * x.image.height < _SMALL_PICTURE:
+        return base  # a logo or an icon: its name and type decide
     if marks:
         return _with(base, role="label_photo", label_marks=marks, evidence="; ".join(marks)[:120])
     if _claim_page(x.pages) is not None:

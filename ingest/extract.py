@@ -41,14 +41,17 @@ def extract_attachments(attachments: tuple[ParsedAttachment, ...],
         return ()
     budget = Budget(limits)
     out: list[ExtractedAttachment] = []
-    for index, att in enumerate(attachments):
+    # files attached first, inline pictures (signature logos) after: they must not spend the OCR
+    order = sorted(range(len(attachments)), key=lambda i: attachments[i].disposition != "attachment")
+    for index in order:
+        att = attachments[index]
         if att.content_type == "message/rfc822":
             continue  # a forwarded mail is read by classify as a mail
         if len(out) >= limits.max_files:
             log.debug("attachment %s not read: more than %s files", index, limits.max_files)
             break
         out.append(extract_attachment(index, att, limits, budget))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda x: x.index))
 
 
 def extract_attachment(index: int, att: ParsedAttachment, limits: ExtractLimits,

@@ -23,6 +23,7 @@ from ingest.types import ExtractLimits, ImageFacts
 log = logging.getLogger(__name__)
 
 _OCR_SIDE = 2400  # longest side of what Tesseract gets (about 200 dpi for A4)
+_MIN_OCR_PIXELS = 100_000  # smaller pictures (logos, icons) are not worth an OCR run
 _EXIF_IFD, _DATE_ORIGINAL, _DATE, _MAKE, _MODEL = 0x8769, 36867, 306, 271, 272
 
 
@@ -67,6 +68,8 @@ def read_image(data: bytes, limits: ExtractLimits, budget: Budget
     taken, camera = _exif(image)
     gray = _decoded(image)
     facts = ImageFacts(width, height, taken, camera, _document_like(image, gray))
+    if width * height < _MIN_OCR_PIXELS:
+        return facts, None, "too small to hold a document or a label"
     if not budget.can_ocr():
         return facts, None, "OCR budget spent" if limits.ocr else None
     png = io.BytesIO()

@@ -173,3 +173,14 @@ def test_format_is_told_by_the_bytes_before_the_name() -> None:
     assert sniff_format(jpeg(Image.new("RGB", (10, 10))), "application/pdf", "скан.pdf") == "image"
     assert sniff_format(b"%PDF-1.4 ...", "application/octet-stream", "file.bin") == "pdf"
     assert sniff_format(b"\x00\x01", "video/mp4", "Видео.mp4") == "media"
+
+
+def test_inline_logos_do_not_spend_the_ocr_budget() -> None:
+    logo = io.BytesIO()
+    Image.new("RGB", (240, 80), (200, 30, 30)).save(logo, "PNG")
+    parts = tuple(ParsedAttachment(f"logo{i}.png", "image/png", "inline", logo.getvalue()) for i in range(3))
+    scan = ParsedAttachment("Скан_001.pdf", "application/pdf", "attachment", scanned_pdf([page_image(CLAIM_LINES)]))
+    found = extract_attachments((*parts, scan), replace(LIMITS, ocr_pages=1))
+    assert [x.index for x in found] == [0, 1, 2, 3]
+    assert found[3].ocr_pages == (1,) and "ПРЕТЕНЗИЯ" in found[3].text
+    assert all(x.ocr_pages == () and x.image is not None for x in found[:3])
