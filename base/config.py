@@ -169,6 +169,7 @@ class AttachmentSettings(_Section):
     ocr_pages: int = Field(default=3, ge=0, le=50)
     ocr_seconds: float = Field(default=20.0, gt=0)
     ocr_languages: str = "rus+eng"
+    ocr_after_registration: bool = True
 
 
 class RetentionSettings(_Section):

@@ -67,7 +67,9 @@ def extract_attachment(index: int, att: ParsedAttachment, limits: ExtractLimits,
     if budget.expired():
         return replace(base, unreadable="not read: the mail's reading time was spent")
     try:
-        return reader(base, att.payload, limits, budget)
+        wanted = budget.wanted
+        found = reader(base, att.payload, limits, budget)
+        return replace(found, ocr_wanted=True) if budget.wanted > wanted else found
     except Unreadable as exc:
         return replace(base, unreadable=str(exc))
     except Exception as exc:  # noqa: BLE001 - untrusted bytes: any library failure is "unreadable"
@@ -154,7 +156,8 @@ def _page_text(reader: object, number: int) -> str:
 def _ocr_page(data: bytes, number: int, text: str, budget: Budget) -> tuple[str, str | None]:
     """OCR of one page without a text layer: (text, None) or (the text layer, why not)."""
     if not budget.can_ocr():
-        return text, f"page {number}: no text layer, OCR budget spent"
+        later = "OCR after registration" if budget.deferred else "OCR budget spent"
+        return text, f"page {number}: no text layer, {later}"
     found, note = ocr.ocr_pdf_page(data, number, budget)
     return (found, None) if found is not None else (text, f"page {number}: {note}")
 

@@ -40,6 +40,8 @@ class Budget:
         self._deadline = start + limits.seconds
         self._ocr_deadline = start + min(limits.ocr_seconds, limits.seconds)
         self._ocr_left = limits.ocr_pages if limits.ocr else 0
+        self.deferred = limits.ocr and limits.ocr_after_registration
+        self.wanted = 0  # pages and pictures that wait for OCR after registration
 
     def expired(self) -> bool:
         return time.monotonic() >= self._deadline
@@ -48,6 +50,9 @@ class Budget:
         return max(0.0, self._ocr_deadline - time.monotonic())
 
     def can_ocr(self) -> bool:
+        if self.deferred:
+            self.wanted += 1
+            return False
         return self._ocr_left > 0 and self.ocr_seconds() >= 1.0 and tesseract_available()
 
     def spend_page(self) -> None:
@@ -71,7 +76,8 @@ def read_image(data: bytes, limits: ExtractLimits, budget: Budget
     if width * height < _MIN_OCR_PIXELS:
         return facts, None, "too small to hold a document or a label"
     if not budget.can_ocr():
-        return facts, None, "OCR budget spent" if limits.ocr else None
+        return facts, None, ("OCR after registration" if budget.deferred else "OCR budget spent") \
+            if limits.ocr else None
     png = io.BytesIO()
     _for_ocr(gray, Image).save(png, "PNG")
     text, note = run_tesseract(png.getvalue(), budget)

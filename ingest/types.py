@@ -121,6 +121,8 @@ class ExtractLimits:
     ocr_pages: int = 3  # scanned pages and images sent to Tesseract per mail
     ocr_seconds: float = 20.0  # OCR time per mail in all (each page gets what is left)
     ocr_languages: str = "rus+eng"
+    # OCR once the appeal is registered and acknowledged (pipeline.reread), not in the poll
+    ocr_after_registration: bool = True
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class ExtractedAttachment:
     image: ImageFacts | None = None
     unreadable: str | None = None
     notes: tuple[str, ...] = ()
+    ocr_wanted: bool = False  # a page or picture waits for OCR after registration
 
     @property
     def text(self) -> str:

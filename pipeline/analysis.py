@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from classify import classify_message
@@ -85,6 +85,16 @@ def warm_up(rules: ClassifyRules) -> None:
     analyze(sample, rules)
 
 
+def _worker_reread(data: bytes) -> Analysis:
+    assert _worker_rules is not None
+    return analyze(data, _worker_rules, _worker_max_bytes, _with_ocr(_worker_extract))
+
+
+def _with_ocr(extract: ExtractLimits | None) -> ExtractLimits | None:
+    """The limits for reading a registered mail again, OCR included (pipeline.reread)."""
+    return replace(extract, ocr_after_registration=False) if extract else None
+
+
 def _worker_analyze(data: bytes) -> Analysis:
     assert _worker_rules is not None
     return analyze(data, _worker_rules, _worker_max_bytes, _worker_extract)
@@ -107,6 +117,14 @@ class Analyzer:
         future: Future[Analysis] = self._ensure_pool().schedule(
             _worker_analyze, args=(data,), timeout=self.seconds)
         return future
+
+    def reread(self, data: bytes) -> Analysis:
+        """Issue 15: a registered mail read again with OCR, in a worker, within the time limit."""
+        if self.workers <= 0:
+            return analyze(data, self.rules, self.max_bytes, _with_ocr(self.extract))
+        future: Future[Analysis] = self._ensure_pool().schedule(
+            _worker_reread, args=(data,), timeout=self.seconds)
+        return self.result(future)
 
     def result(self, future: Future[Analysis]) -> Analysis:
         """The analysis, or a set-aside reason when the worker timed out or died."""

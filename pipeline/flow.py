@@ -270,7 +270,7 @@ def _store_attachments(parsed: ParsedMessage, deps: Deps,
     limit = deps.config.storage.max_attachment_bytes
     read = {x.index: x for x in extracted}  # issue 15: the text read out of each attachment
     for index, att in enumerate(parsed.attachments):
-        flags = attachment_flags(att, limit) + (("unreadable",) if index in read and read[index].unreadable else ())
+        flags = attachment_flags(att, limit) + _read_flags(read.get(index))
         stored = None
         if OVERSIZE not in flags:
             stored = storage.store_blob(deps.config.storage.path, storage.ATTACHMENTS,
@@ -282,6 +282,13 @@ def _store_attachments(parsed: ParsedMessage, deps: Deps,
             text=read[index].text if index in read else "",
         ))
     return tuple(rows)
+
+
+def _read_flags(found: ExtractedAttachment | None) -> tuple[str, ...]:
+    """Issue 15: ``unreadable``, or ``ocr_pending`` for pipeline.reread to pick up."""
+    if found is None:
+        return ()
+    return ("unreadable",) if found.unreadable else ("ocr_pending",) if found.ocr_wanted else ()
 
 
 def _inbound(raw: RawMessage, parsed: ParsedMessage | None, now: datetime) -> InboundMessage:

@@ -8,7 +8,7 @@ as a text table. Pure apart from reading the mail files in ``evaluate``; no clic
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,9 @@ def inspect_message(data: bytes, rules: ClassifyRules,
         parsed = parse_message(data)
     except ParseError as exc:
         return {"automated": False, "set_aside": True, "reason": str(exc)}
-    extracted = extract_attachments(parsed.attachments, extract) if extract else ()
+    # one mail looked at: OCR now rather than after a registration that does not happen here
+    now = replace(extract, ocr_after_registration=False) if extract else None
+    extracted = extract_attachments(parsed.attachments, now) if now else ()
     return classification_dict(parsed, classify_message(parsed, rules, extracted=extracted))
 
 

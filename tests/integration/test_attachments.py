@@ -12,7 +12,7 @@ from email.policy import default
 
 from pypdf import PdfReader, PdfWriter
 
-from journal.models import Appeal, Attachment
+from journal.models import Appeal, Attachment, AuditEvent, Outbox
 from tests.docfiles import (CLAIM_LINES, label_photo, page_image, pdf_with_text, scanned_pdf,
                             zip_bomb_docx)
 from tests.mailfactory import russian_mail
@@ -27,7 +27,10 @@ def _scan_mail() -> bytes:
                       label_photo(["Зав. № SN8841207", "Дата изготовления: 03.2026"]))])
 
 
-def test_scanned_claim_decides_kind_applicant_and_checklist(desk) -> None:
+def test_scanned_claim_decides_kind_applicant_and_checklist(desk_factory, database_url) -> None:
+    """OCR before registration (ocr_after_registration: false): the acknowledgement already
+    asks only for what is missing."""
+    desk = desk_factory(database_url, attachments={"ocr_after_registration": False})
     desk.append(_scan_mail())
     assert "registered 1 / threaded 0 / set aside 0 / acks sent 1" in desk.poll()
     [appeal] = desk.rows(Appeal)
@@ -47,6 +50,36 @@ def test_scanned_claim_decides_kind_applicant_and_checklist(desk) -> None:
     assert "label_photo: IMG_4411.jpg" in shown
     assert appeal.number in desk.cli("list", "--search", "ТРЕЩИНА корпуса").output
     assert appeal.number not in desk.cli("list", "--search", "радиатор отопления").output
+
+
+def test_ocr_after_registration_acknowledgement_does_not_wait(desk) -> None:
+    """The default: the mail is registered and acknowledged from what the poll could read
+    (text layers, names); OCR runs after the outbox is sent and then updates the appeal."""
+    desk.append(_scan_mail())
+    deps = desk.deps()
+    try:
+        from pipeline.poll import poll_all, send_outbox
+
+        summary, errors = poll_all(deps)
+        assert not errors and summary.counts == {"registered": 1}
+        [registered] = desk.rows(Appeal)
+        assert registered.kind != "claim" and not registered.quality_claim  # no OCR yet
+        assert {a.filename: a.flags for a in desk.rows(Attachment)} == \
+            {"Скан_001.pdf": "ocr_pending", "IMG_4411.jpg": "ocr_pending"}
+        assert send_outbox(deps).sent == 1 and len(desk.sink.wait_for(1)) == 1  # acknowledged before OCR
+        from pipeline.reread import read_pending
+
+        assert read_pending(deps) == 1 and read_pending(deps) == 0
+    finally:
+        deps.analyzer.close()
+    [appeal] = desk.rows(Appeal)
+    assert appeal.kind == "claim" and appeal.quality_claim and appeal.missing_documents == "defect_photos"
+    assert [a.flags for a in desk.rows(Attachment)] == ["", ""]
+    assert "ПРЕТЕНЗИЯ" in desk.rows(Attachment)[0].text
+    [event] = [e for e in desk.rows(AuditEvent) if e.action == "attachments_read"]
+    [sent] = desk.rows(Outbox)
+    assert sent.sent_at is not None and sent.sent_at <= event.at
+    assert "kind 'appeal' → 'claim'" in event.note and "Скан_001.pdf: claim_form" in event.note
 
 
 def test_hostile_attachments_are_recorded_unreadable_and_the_mail_registered(desk_factory) -> None:

@@ -18,7 +18,7 @@ from ingest.types import ExtractLimits, ParsedAttachment
 from tests.docfiles import (CLAIM_LINES, docx_file, jpeg, label_photo, noise_photo, page_image,
                             pdf_with_text, scanned_pdf, zip_bomb_docx)
 
-LIMITS = ExtractLimits()
+LIMITS = ExtractLimits(ocr_after_registration=False)  # OCR here, as pipeline.reread runs it
 
 
 def _read(name: str, data: bytes, ctype: str = "application/octet-stream", limits: ExtractLimits = LIMITS):
@@ -167,6 +167,15 @@ def test_random_and_damaged_bytes_never_raise(name: str, ctype: str) -> None:
             data[rng.randrange(len(data))] = rng.randrange(256)
         found, _ = _read(name, bytes(data[: rng.randrange(1, len(data) + 1)]), ctype)
         assert found.unreadable is None or found.unreadable  # a reason, never an exception
+
+
+def test_ocr_after_registration_leaves_scans_marked_for_later() -> None:
+    scan = scanned_pdf([page_image(CLAIM_LINES)])
+    found, seconds = _read("Скан_001.pdf", scan, "application/pdf", ExtractLimits())
+    assert found.ocr_wanted and found.ocr_pages == () and "ПРЕТЕНЗИЯ" not in found.text
+    assert any("OCR after registration" in n for n in found.notes) and seconds < 2
+    text_pdf, _ = _read("Претензия.pdf", pdf_with_text([CLAIM_LINES]), "application/pdf", ExtractLimits())
+    assert not text_pdf.ocr_wanted and "ПРЕТЕНЗИЯ" in text_pdf.text
 
 
 def test_format_is_told_by_the_bytes_before_the_name() -> None:
