@@ -99,16 +99,6 @@ def sniff_format(data: bytes, content_type: str, filename: str | None) -> str:
     return _BY_EXT.get(ext.group(1).lower(), "other") if ext else "other"
 
 
-def preload() -> None:
-    """Import the readers now (a worker's start-up) rather than on the first attachment."""
-    import docx  # noqa: F401
-    import openpyxl  # noqa: F401
-    import pypdf  # noqa: F401
-    from PIL import Image
-
-    Image.init()
-
-
 def _read_pdf(base: ExtractedAttachment, data: bytes, limits: ExtractLimits,
               budget: Budget) -> ExtractedAttachment:
     """The text layer page by page; a page without one goes to OCR while the budget lasts."""

@@ -18,7 +18,7 @@ from classify import classify_message
 from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
-from ingest.extract import extract_attachments, preload
+from ingest.extract import extract_attachments
 from ingest.parse import parse_message
 from ingest.types import ExtractedAttachment, ExtractLimits, ParsedMessage
 from classify.repeats import prepare_repeat_fields
@@ -73,8 +73,6 @@ def _worker_init(rules: ClassifyRules, max_bytes: int, extract: ExtractLimits | 
     global _worker_rules, _worker_max_bytes, _worker_extract
     _worker_rules, _worker_max_bytes, _worker_extract = rules, max_bytes, extract
     warm_up(rules)
-    if extract is not None:
-        preload()  # issue 15: the attachment readers' imports
 
 
 def warm_up(rules: ClassifyRules) -> None:

@@ -86,7 +86,7 @@ class Daemon:
             self._poll()
             self.notifier.ping()  # progress: the mailboxes answered and the journal worked
             self._send()
-            read_pending(self.deps, limit=5)  # issue 15: OCR once the acknowledgements are out
+            read_pending(self.deps, limit=5, progress=self.notifier.ping)  # issue 15: OCR after the acks
         except (DaemonError, SQLAlchemyError, TemplateError, OSError) as exc:
             if isinstance(exc, SQLAlchemyError):
                 exc = DaemonError(f"journal: {describe_db_error(exc)}")

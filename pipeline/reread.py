@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 
 from sqlmodel import Session, col, select
@@ -30,8 +31,9 @@ log = logging.getLogger(__name__)
 PENDING = "ocr_pending"
 
 
-def read_pending(deps: Deps, limit: int = 10) -> int:
-    """Read up to ``limit`` mails whose attachments wait for OCR; how many were read."""
+def read_pending(deps: Deps, limit: int = 10, progress: Callable[[], None] | None = None) -> int:
+    """Read up to ``limit`` mails whose attachments wait for OCR; how many were read.
+    ``progress`` hears of each (the daemon's watchdog ping)."""
     if deps.analyzer.extract is None:
         return 0
     with Session(deps.engine) as session:
@@ -40,6 +42,8 @@ def read_pending(deps: Deps, limit: int = 10) -> int:
             .distinct().order_by(col(Attachment.inbound_id)).limit(limit)))
     for inbound_id in inbound_ids:
         _read_one(deps, inbound_id)
+        if progress:
+            progress()
     return len(inbound_ids)
 
 
