@@ -42,6 +42,7 @@ _RECEIPT = re.compile(r"кассов\w*\s+чек|\bитог\b|\bфн\b|\bфд\b|
 _WORDS = re.compile(r"[А-Яа-яЁёA-Za-z]{3,}")
 _SEE_ATTACHED = re.compile(r"см(\.|отрите)?\s+(во\s+)?(вложени|приложени|файл)|во\s+вложени|в\s+приложени|"
                            r"прилага\w*|приложен\w*|направля\w*\s+претензи", re.I)
+_POINTS_TO_FILES = re.compile(r"см(\.|отрите)?\s+(во\s+)?(вложени|приложени|файл)|во\s+вложени|в\s+приложени", re.I)
 _SMALL_PICTURE = 100_000  # pixels; ingest.ocr does not read smaller ones either
 _NAME_FIELDS = ("last_name", "first_name", "middle_name")
 _OTHER_FIELDS = ("organization", "inn", "kpp", "postal_address", "phone")
@@ -120,6 +121,11 @@ def whose(text: str, rules: ClassifyRules) -> Applicant:
     """Who wrote a document: its letterhead, requisites, address and signature."""
     applicant, _ = extract_applicant(text, Sender(None, None), rules)
     return applicant
+
+
+def defers_to_attachments(body: str) -> bool:
+    """The mail says next to nothing or sends the reader to its attachments («см. вложение»)."""
+    return len(_WORDS.findall(body)) < 30 or bool(_POINTS_TO_FILES.search(body))
 
 
 def fill_from_claim(applicant: Applicant, body: str, claim_text: str,

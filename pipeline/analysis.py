@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from classify import classify_message
+from classify.attachments import defers_to_attachments
 from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
@@ -51,8 +52,7 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0,
         return Analysis(None, None, f"unreadable: {exc}")
     except RecursionError:
         return Analysis(None, None, "unreadable: MIME nested too deeply")
-    # issue 15: attachment reading (OCR included) runs here, in the worker, inside mail_seconds
-    extracted = extract_attachments(parsed.attachments, extract) if extract else ()
+    extracted = _read_attachments(parsed, extract)
     decision = classify_message(parsed, rules, extracted=extracted)
     if decision.automated:
         return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]), None, extracted)
@@ -61,6 +61,19 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0,
         return Analysis(parsed, decision, spam, None, extracted)
     fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
     return Analysis(parsed, decision, None, fields, extracted)
+
+
+def _read_attachments(parsed: ParsedMessage, extract: ExtractLimits | None
+                      ) -> tuple[ExtractedAttachment, ...]:
+    """Issue 15: read the attachments here, in the worker, inside mail_seconds. OCR waits for
+    after registration, except for a mail that says nothing itself («см. вложение»): its
+    scans are its content, so they are read now and the acknowledgement can rely on them."""
+    if extract is None:
+        return ()
+    extracted = extract_attachments(parsed.attachments, extract)
+    if any(x.ocr_wanted for x in extracted) and defers_to_attachments(parsed.text):
+        extracted = extract_attachments(parsed.attachments, replace(extract, ocr_after_registration=False))
+    return extracted
 
 
 _worker_rules: ClassifyRules | None = None

@@ -12,15 +12,22 @@ from email.policy import default
 
 from pypdf import PdfReader, PdfWriter
 
+from classify.attachments import defers_to_attachments
 from journal.models import Appeal, Attachment, AuditEvent, Outbox
 from tests.docfiles import (CLAIM_LINES, label_photo, page_image, pdf_with_text, scanned_pdf,
                             zip_bomb_docx)
 from tests.mailfactory import russian_mail
 
 
-def _scan_mail() -> bytes:
+CLAIM_IN_BODY = ("Здравствуйте. В октябре наша организация купила у вас сканер штрихкода по накладной "
+                 "№ 17. Сканер не включается, на корпусе трещина. Требуем заменить товар на исправный. "
+                 "Претензию прилагаем. Просим ответить в установленный срок письменно по адресу "
+                 "отправителя. С уважением, бухгалтерия ООО «Вектор».")
+
+
+def _scan_mail(body: str = "Добрый день! См. вложение.") -> bytes:
     return russian_mail(
-        body="Добрый день! См. вложение.", subject="Скан", from_name="Бухгалтерия",
+        body=body, subject="Скан", from_name="Бухгалтерия",
         from_addr="vector-buh@example.ru",
         attachments=[("Скан_001.pdf", "application/pdf", scanned_pdf([page_image(CLAIM_LINES)])),
                      ("IMG_4411.jpg", "image/jpeg",
@@ -52,10 +59,22 @@ def test_scanned_claim_decides_kind_applicant_and_checklist(desk_factory, databa
     assert appeal.number not in desk.cli("list", "--search", "радиатор отопления").output
 
 
-def test_ocr_after_registration_acknowledgement_does_not_wait(desk) -> None:
-    """The default: the mail is registered and acknowledged from what the poll could read
-    (text layers, names); OCR runs after the outbox is sent and then updates the appeal."""
+def test_mail_that_only_points_to_its_scan_is_ocred_before_registration(desk_factory) -> None:
+    """The default config: a mail that says «см. вложение» has its scans read in the poll."""
+    desk = desk_factory()
     desk.append(_scan_mail())
+    assert "registered 1 / threaded 0 / set aside 0 / acks sent 1" in desk.poll()
+    [appeal] = desk.rows(Appeal)
+    assert appeal.kind == "claim" and appeal.missing_documents == "defect_photos"
+    assert [a.flags for a in desk.rows(Attachment)] == ["", ""]
+    assert not [e for e in desk.rows(AuditEvent) if e.action == "attachments_read"]
+
+
+def test_ocr_after_registration_acknowledgement_does_not_wait(desk) -> None:
+    """The default: a mail that says what it wants is registered and acknowledged from what
+    the poll could read (its text, names); OCR runs after the outbox is sent, then updates it."""
+    assert not defers_to_attachments(CLAIM_IN_BODY)
+    desk.append(_scan_mail(CLAIM_IN_BODY))
     deps = desk.deps()
     try:
         from pipeline.poll import poll_all, send_outbox
@@ -63,7 +82,7 @@ def test_ocr_after_registration_acknowledgement_does_not_wait(desk) -> None:
         summary, errors = poll_all(deps)
         assert not errors and summary.counts == {"registered": 1}
         [registered] = desk.rows(Appeal)
-        assert registered.kind != "claim" and not registered.quality_claim  # no OCR yet
+        assert registered.quality_claim and registered.missing_documents == "claim_form,label_photos"
         assert {a.filename: a.flags for a in desk.rows(Attachment)} == \
             {"Скан_001.pdf": "ocr_pending", "IMG_4411.jpg": "ocr_pending"}
         assert send_outbox(deps).sent == 1 and len(desk.sink.wait_for(1)) == 1  # acknowledged before OCR
@@ -79,7 +98,8 @@ def test_ocr_after_registration_acknowledgement_does_not_wait(desk) -> None:
     [event] = [e for e in desk.rows(AuditEvent) if e.action == "attachments_read"]
     [sent] = desk.rows(Outbox)
     assert sent.sent_at is not None and sent.sent_at <= event.at
-    assert "kind 'appeal' → 'claim'" in event.note and "Скан_001.pdf: claim_form" in event.note
+    assert "missing_documents 'claim_form,label_photos' → 'defect_photos'" in event.note
+    assert "Скан_001.pdf: claim_form" in event.note and "IMG_4411.jpg: label_photo" in event.note
 
 
 def test_hostile_attachments_are_recorded_unreadable_and_the_mail_registered(desk_factory) -> None:

@@ -128,3 +128,12 @@ def test_unreadable_attachment_falls_back_to_its_name(rules: ClassifyRules) -> N
         ExtractedAttachment(0, "Претензия.pdf", "application/pdf", "pdf", unreadable="pdf could not be read (PdfReadError)"),))
     assert "claim_form" not in read.missing_documents
     assert read.attachments[0].role == "unreadable"
+
+
+def test_a_mail_defers_to_its_attachments_when_it_says_nothing_itself() -> None:
+    from classify.attachments import defers_to_attachments
+
+    assert defers_to_attachments("Добрый день! См. вложение.")
+    assert defers_to_attachments(("Добрый день. " * 40) + "Претензия во вложении.")
+    long_claim = ("Купили у вас сканер штрихкода, он не включается и греется, на корпусе трещина. " * 4)
+    assert not defers_to_attachments(long_claim + "Фото прилагаем.")
