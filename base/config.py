@@ -38,7 +38,8 @@ class _ServerSettings(_Section):
     username: str | None = None
     password_env: str | None = None
     password_file: Path | None = None
-    timeout_seconds: float = Field(default=30.0, gt=0)
+    # at most 300 s: a dead connection must fail well before systemd's watchdog (10 min) fires
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
 
     def password(self, section: str) -> str | None:
         """The password from the environment or a 0600 file; ConfigError naming the key when

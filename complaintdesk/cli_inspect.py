@@ -21,7 +21,7 @@ def _rules(ctx: click.Context) -> Any:
 
 
 def _extract(ctx: click.Context, by_name: bool = False) -> Any:
-    from pipeline.poll import extract_limits
+    from pipeline.deps import extract_limits
 
     return None if by_name else extract_limits(ctx.obj.load_config())
 

@@ -24,7 +24,7 @@ from ingest import storage
 from journal import workflow
 from journal.models import OUTCOME_REGISTERED, Appeal, Attachment, InboundMessage
 from pipeline.analysis import Analysis
-from pipeline.flow import Deps
+from pipeline.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _read_one(deps: Deps, inbound_id: int) -> None:
         rows = list(session.exec(select(Attachment).where(Attachment.inbound_id == inbound_id)
                                  .order_by(col(Attachment.id))))
         try:
-            data = storage.read_blob(deps.config.storage.path,
+            data = storage.read_blob(deps.storage.path,
                                      storage.relative_name(storage.RAW, inbound.sha256)) if inbound else b""
         except StorageError as exc:  # purged meanwhile, or lost: the files stay judged by name
             log.warning("inbound %s: raw mail not readable for OCR (%s)", inbound_id, exc)
