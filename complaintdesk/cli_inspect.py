@@ -33,11 +33,31 @@ def inspect_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
 
 
 @click.command("eval")
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                required=False)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                required=False)
+@click.option("--journal", "against_journal", is_flag=True,
+              help="Score what the service read against staff corrections in the journal.")
 @click.pass_context
-def eval_cmd(ctx: click.Context, labels: Path, directory: Path) -> None:
-    """Score classification of the mails in DIRECTORY against LABELS (labels.json)."""
+def eval_cmd(ctx: click.Context, labels: Path | None, directory: Path | None,
+             against_journal: bool) -> None:
+    """Score classification of the mails in DIRECTORY against LABELS (labels.json), or with
+    --journal against the corrections staff made in the journal, field by field."""
+    if against_journal:
+        from base.errors import DaemonError
+        from journal.db import create_schema, make_engine
+        from operations.corrections import accuracy, format_accuracy
+
+        engine = make_engine(ctx.obj.load_config().database.url)
+        try:
+            create_schema(engine)
+        except DaemonError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(format_accuracy(accuracy(engine)))
+        return
+    if labels is None or directory is None:
+        raise click.UsageError("give LABELS and DIRECTORY, or --journal")
     data = json.loads(labels.read_text(encoding="utf-8"))
     click.echo(format_report(evaluate(data, directory, _rules(ctx))))
 

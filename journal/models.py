@@ -8,6 +8,11 @@
     number_counter    per year: the last registration sequence number handed out
     audit_event       who changed what on an appeal, when and why (never updated or deleted)
     measure           remediation measures per appeal (4.1, 4.2): what, who, by when, done on
+    staff_user        staff accounts of the web desk: login, name, role, department, argon2 hash
+    staff_session     signed-in browser sessions (only the token's sha256 is stored)
+    correction        what staff corrected in what the service read (feeds `eval --journal`)
+    signoff_draft     answers waiting for the director's signature (3.9), and the decision
+    appeal_search     lemmatised search text per appeal (FTS5 on SQLite, GIN on PostgreSQL)
 """
 
 from __future__ import annotations
@@ -179,3 +184,75 @@ class NumberCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_seq: int = 0
+
+
+# roles of staff accounts (web desk)
+ROLES = ("assignee", "coordinator", "director", "admin")
+# states of a draft awaiting the director's signature (3.9)
+DRAFT_PENDING, DRAFT_APPROVED, DRAFT_RETURNED = "pending", "approved", "returned"
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, index=True)
+    name: str  # "Фамилия Имя", as written in departments[].assignee
+    role: str
+    department: str | None = None
+    password_hash: str
+    disabled: bool = False
+    created_at: datetime
+
+
+class StaffSession(SQLModel, table=True):
+    __tablename__ = "staff_session"
+
+    token_sha256: str = Field(primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
+
+
+class Correction(SQLModel, table=True):
+    """Staff fixed a field the service read wrong; ``read_value`` is what the service read."""
+
+    __tablename__ = "correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    field: str = Field(index=True)  # name, organisation, address, kind, department, ...
+    read_value: str | None = None
+    corrected_value: str | None = None
+    actor: str
+    at: datetime
+
+
+class SignoffDraft(SQLModel, table=True):
+    """A reply that goes out only once the director approves it (3.9)."""
+
+    __tablename__ = "signoff_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    template: str
+    values_json: str = "{}"
+    attachments_json: str = "[]"  # [{"filename", "content_type", "data" (base64)}]
+    author: str
+    created_at: datetime
+    state: str = Field(default=DRAFT_PENDING, index=True)
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    comment: str | None = None
+    outbox_id: int | None = None
+
+
+class AppealSearch(SQLModel, table=True):
+    """The lemmas of an appeal's subject, text and applicant, for full-text search."""
+
+    __tablename__ = "appeal_search"
+
+    appeal_id: int = Field(primary_key=True, foreign_key="appeal.id",
+                           sa_column_kwargs={"autoincrement": False})
+    lemmas: str = ""

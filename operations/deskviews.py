@@ -1,0 +1,127 @@
+"""Read-only views the staff desk needs beyond operations.views: the journal list with its
+filters, full-text search and paging, who may see which appeal (as a query condition), the
+set-aside mail, and recording that someone looked at an appeal (audit ``view``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Engine, false, func, or_
+from sqlmodel import Session, col, select
+
+from base.errors import NotFoundError
+from journal import register, search
+from journal.models import OPEN_STATUSES, OUTCOME_SET_ASIDE, Appeal, InboundMessage
+from journal.workflow import audit
+from operations.users import Staff
+
+SEES_ALL = ("coordinator", "director")
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+    department: str = ""
+    assignee: str = ""
+    due: str = ""  # "", "overdue", "soon"
+    page: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def visible_to(staff: Staff) -> ColumnElement[bool] | None:
+    """Which appeals ``staff`` may see: None for all, else a condition."""
+    if staff.role in SEES_ALL:
+        return None
+    if staff.role == "assignee":
+        mine = col(Appeal.assignee) == staff.name
+        return or_(col(Appeal.department) == staff.department, mine) if staff.department \
+            else mine
+    return false()
+
+
+def may_see(staff: Staff, appeal: Appeal) -> bool:
+    if staff.role in SEES_ALL:
+        return True
+    return staff.role == "assignee" and (
+        appeal.assignee == staff.name
+        or (staff.department is not None and appeal.department == staff.department))
+
+
+def journal(engine: Engine, staff: Staff, f: JournalFilter, page_size: int, now: datetime,
+            soon_days: int) -> tuple[list[Appeal], int]:
+    """One page of the journal as ``staff`` may see it, newest first, and the total count."""
+    with Session(engine, expire_on_commit=False) as session:
+        conditions = _conditions(session, staff, f, now, soon_days)
+        query = select(Appeal).where(*conditions)
+        total = session.exec(select(func.count()).select_from(Appeal).where(*conditions)).one()
+        rows = list(session.exec(query.order_by(col(Appeal.id).desc())
+                                 .offset((max(f.page, 1) - 1) * page_size).limit(page_size)))
+        session.commit()  # the search index may have caught up
+        return rows, int(total)
+
+
+def journal_all(engine: Engine, staff: Staff, f: JournalFilter, now: datetime,
+                soon_days: int, limit: int = 100_000) -> list[Appeal]:
+    """Every appeal of the filtered journal (for the export), by number."""
+    with Session(engine, expire_on_commit=False) as session:
+        conditions = _conditions(session, staff, f, now, soon_days)
+        rows = list(session.exec(select(Appeal).where(*conditions)
+                                 .order_by(col(Appeal.year), col(Appeal.seq)).limit(limit)))
+        session.commit()
+        return rows
+
+
+def _conditions(session: Session, staff: Staff, f: JournalFilter, now: datetime,
+                soon_days: int) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool] | None] = [visible_to(staff)]
+    for name in ("status", "kind", "department", "assignee"):
+        value = getattr(f, name)
+        if value:
+            found.append(col(getattr(Appeal, name)) == value)
+    if f.due == "overdue":
+        found += [col(Appeal.status).in_(OPEN_STATUSES), col(Appeal.due_at) < now]
+    elif f.due == "soon":
+        found += [col(Appeal.status).in_(OPEN_STATUSES), col(Appeal.due_at) >= now,
+                  col(Appeal.due_at) < now + timedelta(days=soon_days)]
+    if f.q.strip():
+        search.catch_up(session)
+        number = register.appeal_by_number(session, f.q.strip())
+        words = search.matching(session, f.q)
+        if number is not None:
+            found.append(col(Appeal.id) == number.id)
+        elif words is not None:
+            found.append(words)
+    return [c for c in found if c is not None]
+
+
+def appeal_seen(engine: Engine, staff: Staff, number: str, now: datetime) -> Appeal:
+    """The appeal ``number`` if ``staff`` may see it (NotFoundError otherwise, the same as for
+    an appeal that does not exist); the view is recorded in the audit trail."""
+    with Session(engine, expire_on_commit=False) as session:
+        appeal = register.appeal_by_number(session, number)
+        if appeal is None or not may_see(staff, appeal):
+            raise NotFoundError(f"no appeal with number {number!r}")
+        audit(session, appeal, staff.login, "view", now)
+        session.commit()
+        return appeal
+
+
+def visible_appeal(engine: Engine, staff: Staff, number: str) -> Appeal:
+    with Session(engine, expire_on_commit=False) as session:
+        appeal = register.appeal_by_number(session, number)
+        if appeal is None or not may_see(staff, appeal):
+            raise NotFoundError(f"no appeal with number {number!r}")
+        return appeal
+
+
+def set_aside(engine: Engine, limit: int = 200) -> list[InboundMessage]:
+    """Set-aside mail not registered after all, newest first (automated mail left out)."""
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.exec(
+            select(InboundMessage).where(InboundMessage.outcome == OUTCOME_SET_ASIDE,
+                                         col(InboundMessage.appeal_id).is_(None),
+                                         ~col(InboundMessage.reason).startswith("automated"))
+            .order_by(col(InboundMessage.id).desc()).limit(limit)))

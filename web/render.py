@@ -1,0 +1,32 @@
+"""Rendering a page: the template with who is signed in, the CSRF token and the labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from journal.reports import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from web.state import desk
+
+ROLE_LABELS = {"assignee": "исполнитель", "coordinator": "координатор (отдел продаж)",
+               "director": "директор", "admin": "администратор"}
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    state = desk(request)
+    staff = getattr(request.state, "staff", None)
+    page = state.pages.get_template(template).render(
+        request=request, staff=staff, csrf=getattr(request.state, "csrf", ""),
+        statuses=STATUS_LABELS, kinds=KIND_LABELS, outcomes=OUTCOME_LABELS, roles=ROLE_LABELS,
+        departments={d.key: d.title for d in state.config.departments},
+        organisation=state.config.organisation, **context)
+    return HTMLResponse(page, status_code=status_code)
+
+
+def message_page(request: Request, title: str, text: str, status_code: int = 200,
+                 back: str | None = None) -> HTMLResponse:
+    return render(request, "message.html", status_code=status_code, title=title, text=text,
+                  back=back)
