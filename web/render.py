@@ -10,6 +10,15 @@ from fastapi.responses import HTMLResponse
 from journal.reports import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from web.state import desk
 
+ACTION_LABELS = {"status": "статус", "assign": "назначение", "escalate": "передача (3.6)",
+                 "outcome": "результат (3.8)", "reply": "письмо заявителю",
+                 "measure_added": "мера добавлена", "measure_done": "мера выполнена",
+                 "correction": "исправление", "signoff_submitted": "на подпись директору",
+                 "signoff_approved": "подписано директором", "signoff_returned":
+                 "возвращено директором", "attachment_download": "вложение скачано",
+                 "registered": "регистрация"}
+DOCUMENT_LABELS = {"claim_form": "претензия на бланке", "defect_photos": "фото или видео дефекта",
+                   "label_photos": "фото этикетки товара"}
 ROLE_LABELS = {"assignee": "исполнитель", "coordinator": "координатор (отдел продаж)",
                "director": "директор", "admin": "администратор"}
 
@@ -20,7 +29,7 @@ def render(request: Request, template: str, status_code: int = 200,
     staff = getattr(request.state, "staff", None)
     page = state.pages.get_template(template).render(
         request=request, staff=staff, csrf=getattr(request.state, "csrf", ""),
-        statuses=STATUS_LABELS, kinds=KIND_LABELS, outcomes=OUTCOME_LABELS, roles=ROLE_LABELS,
+        statuses=STATUS_LABELS, kinds=KIND_LABELS, outcomes=OUTCOME_LABELS, roles=ROLE_LABELS, actions=ACTION_LABELS, documents=DOCUMENT_LABELS,
         departments={d.key: d.title for d in state.config.departments},
         organisation=state.config.organisation, **context)
     return HTMLResponse(page, status_code=status_code)
