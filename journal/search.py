@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from sqlalchemy import ColumnElement, Integer, bindparam, column, func, text
+from sqlalchemy import ColumnElement, Integer, bindparam, column, func, insert, text
 from sqlmodel import Session, col, select
 
 from base.morph import morph_analyzer
@@ -65,10 +65,10 @@ def catch_up(session: Session, limit: int = 2000) -> int:
     last = session.exec(select(func.coalesce(func.max(AppealSearch.appeal_id), 0))).one()
     appeals = list(session.exec(select(Appeal).where(col(Appeal.id) > last)
                                 .order_by(col(Appeal.id)).limit(limit)))
-    for appeal in appeals:
-        if appeal.purged_at is None:
-            index_appeal(session, appeal)
-    session.flush()
+    rows = [{"appeal_id": a.id, "lemmas": "" if a.purged_at else appeal_lemmas(a)}
+            for a in appeals]
+    if rows:  # all new (above the newest indexed id): one bulk INSERT
+        session.execute(insert(AppealSearch), rows)
     return len(appeals)
 
 

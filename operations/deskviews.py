@@ -6,14 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, false, func, or_
 from sqlmodel import Session, col, select
 
 from base.errors import NotFoundError
 from journal import register, search
-from journal.models import OPEN_STATUSES, OUTCOME_SET_ASIDE, Appeal, InboundMessage
+from journal.models import (
+    OPEN_STATUSES,
+    OUTCOME_SET_ASIDE,
+    Appeal,
+    Attachment,
+    Correction,
+    InboundMessage,
+    Outbox,
+    SignoffDraft,
+)
 from journal.workflow import audit
+from operations import views
 from operations.users import Staff
 
 SEES_ALL = ("coordinator", "director")
@@ -125,3 +136,38 @@ def set_aside(engine: Engine, limit: int = 200) -> list[InboundMessage]:
                                          col(InboundMessage.appeal_id).is_(None),
                                          ~col(InboundMessage.reason).startswith("automated"))
             .order_by(col(InboundMessage.id).desc()).limit(limit)))
+
+
+@dataclass
+class AppealPage:
+    """Everything the appeal page shows, read in one transaction."""
+
+    appeal: Appeal
+    details: dict[str, Any]
+    inbound: list[InboundMessage]
+    outbox: list[Outbox]
+    attachments: list[Attachment]
+    drafts: list[SignoffDraft]
+    corrections: list[Correction]
+
+
+def appeal_page(engine: Engine, staff: Staff, number: str, now: datetime,
+                tz: str) -> AppealPage:
+    """The appeal ``number`` with all it shows, if ``staff`` may see it (NotFoundError
+    otherwise, the same as for an appeal that does not exist); the view is audited."""
+    with Session(engine, expire_on_commit=False) as session:
+        appeal = register.appeal_by_number(session, number)
+        if appeal is None or appeal.id is None or not may_see(staff, appeal):
+            raise NotFoundError(f"no appeal with number {number!r}")
+        audit(session, appeal, staff.login, "view", now)
+        session.flush()
+        page = AppealPage(
+            appeal, views.appeal_details(session, number, tz),
+            register.appeal_inbound(session, appeal.id), register.appeal_outbox(session, appeal.id),
+            register.appeal_attachments(session, appeal.id),
+            list(session.exec(select(SignoffDraft).where(SignoffDraft.appeal_id == appeal.id)
+                              .order_by(col(SignoffDraft.id)))),
+            list(session.exec(select(Correction).where(Correction.appeal_id == appeal.id)
+                              .order_by(col(Correction.id)))))
+        session.commit()
+        return page

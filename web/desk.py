@@ -4,6 +4,7 @@ functions); handlers call only this module, so a change in operations is adapted
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -27,6 +28,10 @@ def details(state: DeskState, number: str) -> dict[str, Any]:
         return views.appeal_details(session, number, state.tz)
 
 
+def appeal_page(state: DeskState, staff: Staff, number: str) -> deskviews.AppealPage:
+    return deskviews.appeal_page(state.engine, staff, number, state.now(), state.tz)
+
+
 def inbound_rows(state: DeskState, appeal_id: int) -> list[InboundMessage]:
     from journal.register import appeal_inbound
 
@@ -45,7 +50,14 @@ def attachment_for(state: DeskState, staff: Staff, attachment_id: int) -> Attach
 
 
 def templates(state: DeskState) -> list[ReplyTemplate]:
-    return list_templates(state.replies_env)
+    """The reply templates, read again at most every 30 seconds (parsing them all costs tens
+    of milliseconds; staff may drop in a new one while the desk runs)."""
+    now = time.monotonic()
+    cached = state.cache.get("templates")
+    if cached is None or now - cached[0] > 30:
+        cached = (now, list_templates(state.replies_env))
+        state.cache["templates"] = cached
+    return list(cached[1])
 
 
 def template(state: DeskState, name: str) -> ReplyTemplate:

@@ -93,29 +93,26 @@ def download(data: bytes, filename: str, fmt: str) -> Response:
 @router.get("/appeals/{number:path}")
 def appeal(request: Request, number: str, staff: Staff = Depends(current_staff)) -> Response:
     state = desk(request)
-    row = deskviews.appeal_seen(state.engine, staff, number, state.now())
-    return render(request, "appeal.html", **appeal_context(request, staff, row))
+    data = ops.appeal_page(state, staff, number)
+    return render(request, "appeal.html", **appeal_context(request, staff, data))
 
 
-def appeal_context(request: Request, staff: Staff, row: Appeal) -> dict[str, Any]:
+def appeal_context(request: Request, staff: Staff, data: Any) -> dict[str, Any]:
     state = desk(request)
-    assert row.id is not None
-    d = ops.details(state, row.number)
-    letters = mailview.incoming(state.config.storage.path, ops.inbound_rows(state, row.id))
-    letters += mailview.outgoing(ops.outbox_rows(state, row.id))
+    d = data.details
+    letters = mailview.incoming(state.config.storage.path, data.inbound)
+    letters += mailview.outgoing(data.outbox)
     history = [e for e in d["history"] if e["action"] != "view"]
     who = d["applicant"]
     name = " ".join(p for p in (who.get("last_name"), who.get("first_name"),
                                 who.get("middle_name")) if p)
     p = request.query_params
-    return {"d": d, "mark": due_mark(row, state.now()), "applicant_name": name,
+    return {"d": d, "mark": due_mark(data.appeal, state.now()), "applicant_name": name,
             "letters": sorted(letters, key=lambda x: x.at), "history": history,
-            "views": len(d["history"]) - len(history),
-            "attachments": ops.attachments_of(state, row.id), "drafts": ops.drafts_of(state, row.id),
-            "can_act": staff.role in ("assignee", "coordinator"),
+            "views": len(d["history"]) - len(history), "attachments": data.attachments,
+            "drafts": data.drafts, "can_act": staff.role in ("assignee", "coordinator"),
             "reply_templates": ops.templates(state), "correction_fields": CORRECTION_LABELS,
-            "corrections": ops.corrections_of(state, row.id),
-            "notice": p.get("notice"), "error": p.get("error")}
+            "corrections": data.corrections, "notice": p.get("notice"), "error": p.get("error")}
 
 
 @router.get("/attachments/{attachment_id}")

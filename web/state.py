@@ -31,6 +31,7 @@ class DeskState:
     pages: Environment = field(default_factory=lambda: page_environment("Europe/Moscow"))
     per_login: RateLimiter = field(default_factory=lambda: RateLimiter(5, 900))
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(20, 900))
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tz(self) -> str:
