@@ -21,6 +21,7 @@ from journal.workflow import TransitionError, audit
 
 FIELDS = ("name", "organisation", "address", "kind", "department", "anonymous",
           "missing_documents")
+PERSONAL = ("name", "organisation", "address")
 _APPLICANT_KEYS = {"organisation": "organization", "address": "postal_address"}
 
 
@@ -53,7 +54,9 @@ def correct(engine: Engine, config: Config, number: str, field: str, value: str,
         _apply(appeal, field, value)
         session.add(Correction(appeal_id=appeal.id or 0, field=field, read_value=before,
                                corrected_value=value, actor=actor, at=now))
-        audit(session, appeal, actor, "correction", now, before, value, field)
+        personal = field in PERSONAL  # the trail is kept forever: no personal data in it
+        audit(session, appeal, actor, "correction", now, None if personal else before,
+              None if personal else value, field)
         search.index_appeal(session, appeal)
         session.commit()
 

@@ -139,3 +139,22 @@ def test_users_commands(desk: Any) -> None:
     from operations.users import authenticate
     engine = desk.deps().engine
     assert authenticate(engine, "ivanova", "another long pw") is None  # disabled
+
+
+def test_purge_forgets_the_desks_copies(live: LiveDesk) -> None:
+    from journal.models import AppealSearch, AuditEvent
+
+    number = _appeal(live).number
+    client = live.login("sales1")
+    client.post("/act/correct/" + number, data={"csrf_token": csrf_of(client), "field": "name",
+                                                 "value": "Иванов Павел Сергеевич"})
+    assert number in client.get("/", params={"q": "Павлом"}).text
+    assert live.desk.cli("status", number, "answered").exit_code == 0
+    assert live.desk.cli("close", number, "--outcome", "rejected", "--text", "Нет").exit_code == 0
+    assert "purged 1" in live.desk.cli("purge", "--before", "01.01.2100", "--yes").output
+    assert [r.lemmas for r in live.desk.rows(AppealSearch)] == [""]
+    (fix,) = live.desk.rows(Correction)
+    assert fix.read_value is None and fix.corrected_value is None and fix.field == "name"
+    trail = " ".join(f"{e.from_value} {e.to_value} {e.note}" for e in live.desk.rows(AuditEvent))
+    assert "Павел" not in trail
+    assert "Ничего не найдено" in client.get("/", params={"q": "Павлом"}).text
