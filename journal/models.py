@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # statuses of an appeal; journal/workflow.py holds the allowed transitions
@@ -45,7 +45,13 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 class Appeal(SQLModel, table=True):
     __tablename__ = "appeal"
-    __table_args__ = (UniqueConstraint("year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        # the staff desk's journal: each filter, newest first (migration 0006)
+        Index("ix_appeal_department_received", "department", "received_at"),
+        Index("ix_appeal_assignee_received", "assignee", "received_at"),
+        Index("ix_appeal_status_received", "status", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True)

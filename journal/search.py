@@ -12,7 +12,16 @@ from __future__ import annotations
 import functools
 import re
 
-from sqlalchemy import ColumnElement, Integer, bindparam, column, func, insert, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    column,
+    func,
+    insert,
+    literal_column,
+    text,
+)
 from sqlmodel import Session, col, select
 
 from base.morph import morph_analyzer
@@ -78,9 +87,10 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     if not words:
         return None
     if session.get_bind().dialect.name == "postgresql":
+        simple: ColumnElement[str] = literal_column("'simple'::regconfig")  # GIN matches
         ids = select(AppealSearch.appeal_id).where(
-            func.to_tsvector("simple", AppealSearch.lemmas).op("@@")(
-                func.plainto_tsquery("simple", " ".join(words))))
+            func.to_tsvector(simple, AppealSearch.lemmas).op("@@")(
+                func.plainto_tsquery(simple, " ".join(words))))
         return col(Appeal.id).in_(ids)
     fts = " ".join('"' + w.replace('"', "") + '"' for w in words)
     ids_sql = text("SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH :fts").bindparams(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, false, func, or_
+from sqlalchemy import ColumnElement, Engine, false, func, literal, or_
 from sqlmodel import Session, col, select
 
 from base.errors import NotFoundError
@@ -28,6 +28,8 @@ from operations import views
 from operations.users import Staff
 
 SEES_ALL = ("coordinator", "director")
+COUNT_CAP = 1000
+_NEWEST = (col(Appeal.received_at).desc(), col(Appeal.id).desc())
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,19 @@ def may_see(staff: Staff, appeal: Appeal) -> bool:
 
 def journal(engine: Engine, staff: Staff, f: JournalFilter, page_size: int, now: datetime,
             soon_days: int) -> tuple[list[Appeal], int]:
-    """One page of the journal as ``staff`` may see it, newest first, and the total count."""
+    """One page of the journal as ``staff`` may see it, newest first, and how many there are
+    (counted up to COUNT_CAP + 1: beyond it the exact number costs a scan of the journal)."""
     with Session(engine, expire_on_commit=False) as session:
         conditions = _conditions(session, staff, f, now, soon_days)
-        query = select(Appeal).where(*conditions)
-        total = session.exec(select(func.count()).select_from(Appeal).where(*conditions)).one()
-        rows = list(session.exec(query.order_by(col(Appeal.id).desc())
-                                 .offset((max(f.page, 1) - 1) * page_size).limit(page_size)))
+        capped = select(literal(1)).select_from(Appeal).where(*conditions).limit(COUNT_CAP + 1)
+        total = session.exec(select(func.count()).select_from(capped.subquery())).one()
+        # search results newest registered first (the match set is in id order); otherwise
+        # the page's ids by an index-only walk over received_at, then their rows
+        order = (col(Appeal.id).desc(),) if f.q.strip() else _NEWEST
+        ids = list(session.exec(select(Appeal.id).where(*conditions).order_by(*order)
+                                .offset((max(f.page, 1) - 1) * page_size).limit(page_size)))
+        rows = list(session.exec(select(Appeal).where(col(Appeal.id).in_(ids))
+                                 .order_by(*order))) if ids else []
         session.commit()  # the search index may have caught up
         return rows, int(total)
 

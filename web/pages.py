@@ -67,7 +67,10 @@ def journal(request: Request, staff: Staff = Depends(current_staff)) -> Response
     state, f = desk(request), _filter(request)
     size, now = state.config.web.page_size, state.now()
     rows, total = deskviews.journal(state.engine, staff, f, size, now, SOON_DAYS)
-    return render(request, "journal.html", f=f, total=total, pages=max(1, -(-total // size)),
+    more = total > deskviews.COUNT_CAP
+    return render(request, "journal.html", f=f, total=total, more=more,
+                  pages=max(1, -(-total // size)), next_page=len(rows) == size and (
+                      more or f.page * size < total),
                   rows=[{"a": a, "url": appeal_url(a.number), "mark": due_mark(a, now)}
                         for a in rows],
                   query=_query(f, page=False), query_without_page=_query(f, page=False))

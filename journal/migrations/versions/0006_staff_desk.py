@@ -83,6 +83,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('appeal_id')
     )
     _full_text_index()
+    for name, column in (("department", "department"), ("assignee", "assignee"),
+                         ("status", "status")):
+        op.create_index(f"ix_appeal_{name}_received", "appeal", [column, "received_at"])
 
 
 def _full_text_index() -> None:
@@ -106,6 +109,8 @@ def _full_text_index() -> None:
 
 
 def downgrade() -> None:
+    for name in ("department", "assignee", "status"):
+        op.drop_index(f"ix_appeal_{name}_received", table_name="appeal")
     if op.get_bind().dialect.name != "postgresql":
         for trigger in ("appeal_search_ai", "appeal_search_ad", "appeal_search_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
