@@ -152,6 +152,7 @@ def measure(url: str, appeals: int, numbers: list[int],
 
 def run_one(database: str, appeals: int, n: int) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="cdwebbench-", dir="/tmp"))
+    root.chmod(0o755)  # PostgreSQL's own user must reach its data folder
     pg = None
     try:
         if database == "postgresql":
@@ -204,8 +205,9 @@ def main() -> None:
         result = run_one(database, args.appeals, args.requests)
         print(report(result), flush=True)
         results.append(result)
-    out = REPO / "bench" / "web_results.json"
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        out = REPO / "bench" / "web_results.json"
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
 
 
 if __name__ == "__main__":
