@@ -12,11 +12,12 @@ from typing import Any
 
 import click
 
+from classify.rules import rules_from_config
 from pipeline.inspect import evaluate, format_report, inspect_message
 
 
 def _rules(ctx: click.Context) -> Any:
-    return ctx.obj.load_config().classify_rules()
+    return rules_from_config(ctx.obj.load_config())
 
 
 @click.command("inspect")
@@ -45,16 +46,10 @@ def eval_cmd(ctx: click.Context, labels: Path | None, directory: Path | None,
     """Score classification of the mails in DIRECTORY against LABELS (labels.json), or with
     --journal against the corrections staff made in the journal, field by field."""
     if against_journal:
-        from base.errors import DaemonError
-        from journal.db import create_schema, make_engine
+        from complaintdesk.cli_common import ops_context
         from operations.corrections import accuracy, format_accuracy
 
-        engine = make_engine(ctx.obj.load_config().database.url)
-        try:
-            create_schema(engine)
-        except DaemonError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(format_accuracy(accuracy(engine)))
+        click.echo(format_accuracy(accuracy(ops_context(ctx))))
         return
     if labels is None or directory is None:
         raise click.UsageError("give LABELS and DIRECTORY, or --journal")

@@ -16,15 +16,12 @@ from journal.models import ROLES
 
 
 def _engine(ctx: click.Context) -> tuple[Any, Any]:
-    from complaintdesk.cli import _app
+    from complaintdesk.cli_common import app_config, guard
     from journal.db import create_schema, make_engine
 
-    _, config = _app(ctx, logging_on=False)
+    _, config = app_config(ctx, logging_on=False)
     engine = make_engine(config.database.url)
-    try:
-        create_schema(engine)
-    except DaemonError as exc:
-        raise click.ClickException(str(exc)) from None
+    guard(lambda: create_schema(engine))
     return config, engine
 
 
@@ -118,14 +115,11 @@ def web_cmd(ctx: click.Context, host: str, port: int) -> None:
     """Serve the staff desk (and the public form) over HTTP; put nginx with TLS in front."""
     import uvicorn
 
-    from complaintdesk.cli import _app
+    from complaintdesk.cli_common import app_config, guard
     from pipeline.poll import build_deps
 
-    _, config = _app(ctx)
-    try:
-        deps = build_deps(config, workers=0)  # registering set-aside mail reads it inline
-    except DaemonError as exc:
-        raise click.ClickException(str(exc)) from None
+    _, config = app_config(ctx)
+    deps = guard(lambda: build_deps(config, workers=0))  # register-aside reads mail inline
     app = build_web_app(config, deps)
     uvicorn.run(app, host=host, port=port, access_log=False, proxy_headers=True,
                 forwarded_allow_ips=",".join(config.web.trusted_proxies), log_config=None)
@@ -133,6 +127,7 @@ def web_cmd(ctx: click.Context, host: str, port: int) -> None:
 
 def build_web_app(config: Any, deps: Any) -> Any:
     """The desk with the public form (web.public, issue 13) when it is installed."""
+    from operations.context import OpsContext
     from web.app import create_app
 
     routers = []
@@ -142,4 +137,4 @@ def build_web_app(config: Any, deps: Any) -> Any:
         pass
     else:
         routers.append(make_public_router(config, deps))
-    return create_app(config, engine=deps.engine, deps=deps, extra_routers=routers)
+    return create_app(config, ops=OpsContext.from_deps(deps), extra_routers=routers)

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from base.config import Config
-from base.errors import NotFoundError
 from classify.types import KINDS
-from journal import register, search
+from journal import search
 from journal.models import Appeal, Correction
 from journal.workflow import TransitionError, audit
+from operations.appeals import find_appeal
+from operations.context import OpsContext
 
 FIELDS = ("name", "organisation", "address", "kind", "department", "anonymous",
           "missing_documents")
@@ -38,16 +37,13 @@ def current_value(appeal: Appeal, field: str) -> str:
     return str(getattr(appeal, field) or "")
 
 
-def correct(engine: Engine, config: Config, number: str, field: str, value: str, actor: str,
-            now: datetime) -> None:
+def correct(ctx: OpsContext, number: str, field: str, value: str, actor: str) -> None:
     """Set ``field`` of appeal ``number`` to ``value`` and record the correction."""
     if field not in FIELDS:
         raise TransitionError(f"unknown field {field!r}; one of: {', '.join(FIELDS)}")
-    value = _checked(config, field, value.strip())
-    with Session(engine) as session:
-        appeal = register.appeal_by_number(session, number)
-        if appeal is None:
-            raise NotFoundError(f"no appeal with number {number!r}")
+    value, now = _checked(ctx, field, value.strip()), ctx.now()
+    with ctx.transaction() as session:
+        appeal = find_appeal(session, number)
         before = current_value(appeal, field)
         if before == value:
             return
@@ -58,13 +54,12 @@ def correct(engine: Engine, config: Config, number: str, field: str, value: str,
         audit(session, appeal, actor, "correction", now, None if personal else before,
               None if personal else value, field)
         search.index_appeal(session, appeal)
-        session.commit()
 
 
-def _checked(config: Config, field: str, value: str) -> str:
+def _checked(ctx: OpsContext, field: str, value: str) -> str:
     if field == "kind" and value not in KINDS:
         raise TransitionError(f"kind must be one of: {', '.join(KINDS)}")
-    if field == "department" and config.department(value) is None:
+    if field == "department" and ctx.department(value) is None:
         raise TransitionError(f"no department {value!r}")
     if field == "anonymous" and value not in ("yes", "no"):
         raise TransitionError("anonymous is yes or no")
@@ -93,8 +88,8 @@ def _apply(appeal: Appeal, field: str, value: str) -> None:
             if p) or None
 
 
-def corrections_of(engine: Engine, appeal_id: int) -> list[Correction]:
-    with Session(engine) as session:
+def corrections_of(ctx: OpsContext, appeal_id: int) -> list[Correction]:
+    with Session(ctx.engine) as session:
         return list(session.exec(select(Correction).where(Correction.appeal_id == appeal_id)
                                  .order_by(col(Correction.id))))
 
@@ -110,9 +105,9 @@ class FieldAccuracy:
         return 1.0 - self.corrected / self.appeals if self.appeals else 1.0
 
 
-def accuracy(engine: Engine) -> list[FieldAccuracy]:
+def accuracy(ctx: OpsContext) -> list[FieldAccuracy]:
     """Per field: how many appeals staff had to correct, of all appeals in the journal."""
-    with Session(engine) as session:
+    with ctx.reading() as session:
         total = session.exec(select(func.count()).select_from(Appeal)
                              .where(col(Appeal.purged_at).is_(None))).one()
         rows = dict(session.exec(

@@ -170,7 +170,7 @@ def appeal_page(engine: Engine, staff: Staff, number: str, now: datetime,
         audit(session, appeal, staff.login, "view", now)
         session.flush()
         page = AppealPage(
-            appeal, views.appeal_details(session, number, tz),
+            appeal, views.appeal_details(session, appeal, tz),
             register.appeal_inbound(session, appeal.id), register.appeal_outbox(session, appeal.id),
             register.appeal_attachments(session, appeal.id),
             list(session.exec(select(SignoffDraft).where(SignoffDraft.appeal_id == appeal.id)

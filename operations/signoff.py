@@ -9,13 +9,10 @@ import base64
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
 from jinja2 import Environment
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from base.config import Config
 from base.errors import NotFoundError
 from journal.models import (
     ANSWERED,
@@ -27,8 +24,10 @@ from journal.models import (
     SignoffDraft,
 )
 from journal.workflow import TransitionError, audit
+from operations.appeals import find_appeal
+from operations.context import OpsContext
+from operations.replies import preview_reply, queue_in
 from replies.message import OutgoingAttachment
-from replies.staff import find_appeal, prepare_reply, queue_reply
 from replies.templates import ReplyTemplate, load_template
 
 log = logging.getLogger(__name__)
@@ -44,13 +43,13 @@ def template_needs_signoff(env: Environment, name: str) -> bool:
     return needs_signoff(load_template(env, name))
 
 
-def submit(engine: Engine, config: Config, env: Environment, number: str, template: str,
-           values: Mapping[str, str], attachments: Sequence[OutgoingAttachment], author: str,
-           now: datetime) -> int:
+def submit(ctx: OpsContext, number: str, template: str, values: Mapping[str, str],
+           attachments: Sequence[OutgoingAttachment], author: str) -> int:
     """Check and render the reply (so a draft that cannot be sent is refused now), keep it."""
-    with Session(engine) as session:
+    preview_reply(ctx, number, template, values, attachments)
+    now = ctx.now()
+    with ctx.transaction() as session:
         appeal = find_appeal(session, number)
-        prepare_reply(session, appeal, template, values, attachments, now, env, config)
         draft = SignoffDraft(appeal_id=appeal.id or 0, template=template,
                              values_json=json.dumps(dict(values), ensure_ascii=False),
                              attachments_json=_pack(attachments), author=author, created_at=now)
@@ -58,13 +57,12 @@ def submit(engine: Engine, config: Config, env: Environment, number: str, templa
         session.flush()
         audit(session, appeal, author, "signoff_submitted", now, None, template,
               f"draft {draft.id}")
-        session.commit()
         return draft.id or 0
 
 
-def pending(engine: Engine) -> list[tuple[SignoffDraft, Appeal]]:
+def pending(ctx: OpsContext) -> list[tuple[SignoffDraft, Appeal]]:
     """Drafts awaiting the director, oldest first."""
-    with Session(engine) as session:
+    with Session(ctx.engine) as session:  # closed, not rolled back: rows stay readable
         rows = session.exec(select(SignoffDraft, Appeal)
                             .join(Appeal, col(Appeal.id) == col(SignoffDraft.appeal_id))
                             .where(SignoffDraft.state == DRAFT_PENDING)
@@ -72,8 +70,8 @@ def pending(engine: Engine) -> list[tuple[SignoffDraft, Appeal]]:
         return [(d, a) for d, a in rows]
 
 
-def drafts_of(engine: Engine, appeal_id: int) -> list[SignoffDraft]:
-    with Session(engine) as session:
+def drafts_of(ctx: OpsContext, appeal_id: int) -> list[SignoffDraft]:
+    with Session(ctx.engine) as session:  # closed, not rolled back: rows stay readable
         return list(session.exec(select(SignoffDraft).where(SignoffDraft.appeal_id == appeal_id)
                                  .order_by(col(SignoffDraft.id))))
 
@@ -87,33 +85,32 @@ def draft_attachments(draft: SignoffDraft) -> list[OutgoingAttachment]:
             for a in json.loads(draft.attachments_json)]
 
 
-def approve(engine: Engine, config: Config, env: Environment, draft_id: int, director: str,
-            now: datetime) -> int:
-    """Queue the draft for sending in the director's name; returns the outbox id."""
-    with Session(engine) as session:
+def approve(ctx: OpsContext, draft_id: int, director: str) -> int:
+    """Queue the draft for sending in the director's name and record the decision, in one
+    transaction (a draft is sent at most once); returns the outbox id."""
+    now = ctx.now()
+    with ctx.transaction() as session:
         draft, appeal = _pending_draft(session, draft_id)
-        row = queue_reply(session, appeal, draft.template, draft_values(draft),
-                          draft_attachments(draft), director, now, env, config)
+        queued = queue_in(session, ctx, appeal, draft.template, draft_values(draft),
+                          draft_attachments(draft), director, now)
         draft.state, draft.decided_by, draft.decided_at = DRAFT_APPROVED, director, now
-        draft.outbox_id = row.id
+        draft.outbox_id = queued.outbox_id
         audit(session, appeal, director, "signoff_approved", now, None, draft.template,
               f"draft {draft.id} by {draft.author}")
-        session.commit()
         log.info("appeal=%s draft=%s approved", appeal.number, draft_id)
-        return row.id or 0
+        return queued.outbox_id
 
 
-def return_draft(engine: Engine, draft_id: int, director: str, comment: str,
-                 now: datetime) -> None:
+def return_draft(ctx: OpsContext, draft_id: int, director: str, comment: str) -> None:
     """Send the draft back to its author with the director's comment."""
     if not comment.strip():
         raise TransitionError("returning a draft needs a comment saying what to change")
-    with Session(engine) as session:
+    now = ctx.now()
+    with ctx.transaction() as session:
         draft, appeal = _pending_draft(session, draft_id)
         draft.state, draft.decided_by, draft.decided_at = DRAFT_RETURNED, director, now
         draft.comment = comment
         audit(session, appeal, director, "signoff_returned", now, None, draft.template, comment)
-        session.commit()
 
 
 def _pending_draft(session: Session, draft_id: int) -> tuple[SignoffDraft, Appeal]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,10 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from base.config import Config
 from base.errors import NotFoundError
-from base.timeutil import utcnow
 from journal import search
-from journal.db import create_schema, make_engine
-from replies.render import make_environment
+from operations.context import OpsContext
 from web import actions, auth, compose, more, pages
 from web.ratelimit import RateLimiter
 from web.render import message_page
@@ -33,18 +29,15 @@ from web.state import STATIC, DeskState, page_environment
 log = logging.getLogger(__name__)
 
 
-def create_app(config: Config, *, engine: Engine | None = None,
-               now: Callable[[], datetime] = utcnow, deps: Any = None,
+def create_app(config: Config, *, ops: OpsContext | None = None,
                extra_routers: Iterable[APIRouter] = (), index_in_background: bool = True,
                ) -> FastAPI:
-    """The desk for ``config``; ``extra_routers`` (the public form) are mounted as they are."""
-    if engine is None:
-        engine = make_engine(config.database.url)
-        create_schema(engine)
+    """The desk for ``config``; ``ops`` defaults to OpsContext.from_config (opens the journal,
+    refusing an old schema); ``extra_routers`` (the public form) are mounted as they are."""
+    ops = ops or OpsContext.from_config(config)
+    engine = ops.engine
     web = config.web
-    state = DeskState(config=config, engine=engine,
-                      replies_env=make_environment(config.templates.path), deps=deps, now=now,
-                      pages=page_environment(config.organisation.timezone),
+    state = DeskState(config=config, ops=ops, pages=page_environment(config.organisation.timezone),
                       per_login=RateLimiter(web.login_attempts_per_login,
                                             web.login_window_seconds),
                       per_address=RateLimiter(web.login_attempts_per_address,

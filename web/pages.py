@@ -83,7 +83,7 @@ def export(request: Request, fmt: str, staff: Staff = Depends(current_staff)) ->
     state = desk(request)
     appeals = deskviews.journal_all(state.engine, staff, _filter(request), state.now(),
                                     SOON_DAYS)
-    return download(ops.export_file(state, appeals, fmt), f"journal.{fmt}", fmt)
+    return download(ops.journal_export(state, appeals, fmt), f"journal.{fmt}", fmt)
 
 
 def download(data: bytes, filename: str, fmt: str) -> Response:

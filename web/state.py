@@ -3,7 +3,6 @@ templates, the page templates, the login limiters and the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
 from base.config import Config
-from base.timeutil import format_date, format_datetime, utcnow
+from base.timeutil import format_date, format_datetime
+from operations.context import OpsContext
 from web.ratelimit import RateLimiter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -24,10 +24,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 @dataclass
 class DeskState:
     config: Config
-    engine: Engine
-    replies_env: Environment  # the reply templates (templates.path)
-    deps: Any  # pipeline Deps, for registering set-aside mail
-    now: Callable[[], datetime] = utcnow
+    ops: OpsContext  # what every operation takes: the journal, the reply templates, the clock
     pages: Environment = field(default_factory=lambda: page_environment("Europe/Moscow"))
     per_login: RateLimiter = field(default_factory=lambda: RateLimiter(5, 900))
     per_address: RateLimiter = field(default_factory=lambda: RateLimiter(20, 900))
@@ -36,6 +33,17 @@ class DeskState:
     @property
     def tz(self) -> str:
         return self.config.organisation.timezone
+
+    @property
+    def engine(self) -> Engine:
+        return self.ops.engine
+
+    @property
+    def replies_env(self) -> Environment:
+        return self.ops.env
+
+    def now(self) -> datetime:
+        return self.ops.now()
 
 
 def page_environment(tz: str) -> Environment:
