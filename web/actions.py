@@ -26,11 +26,15 @@ router = APIRouter()
 ACTORS = ("assignee", "coordinator")
 
 
+def require(staff: Staff, roles: tuple[str, ...]) -> None:
+    if staff.role not in roles:
+        raise Forbidden(staff.role)
+
+
 def act(request: Request, staff: Staff, number: str, action: Callable[[], object],
         done: str, roles: tuple[str, ...] = ACTORS) -> Response:
     """Check the role and that ``staff`` may see the appeal, run ``action``, go back."""
-    if staff.role not in roles:
-        raise Forbidden(staff.role)
+    require(staff, roles)
     deskviews.visible_appeal(desk(request).engine, staff, number)  # NotFoundError: 404
     try:
         action()
@@ -63,6 +67,7 @@ def status(request: Request, number: str, status: str = Form(...), note: str = F
 def assign(request: Request, number: str, department: str = Form(""), person: str = Form(""),
            note: str = Form(""), staff: Staff = Depends(current_staff)) -> Response:
     state = desk(request)
+    require(staff, ("coordinator",))
     target = person.strip() or department
     if not target:
         return RedirectResponse(f"{appeal_url(number)}?error={quote('Кому назначить?')}", 303)
@@ -92,6 +97,7 @@ def close(request: Request, number: str, outcome: str = Form(...), text: str = F
 def measure(request: Request, number: str, what: str = Form(""), who: str = Form(""),
             due: str = Form(""), staff: Staff = Depends(current_staff)) -> Response:
     state = desk(request)
+    require(staff, ACTORS)
     try:
         due_on = parse_day(due)
     except ValueError:

@@ -221,3 +221,47 @@ def test_journal_filters_and_export(live: LiveDesk) -> None:
     assert rows["egais"].number in export.text and rows["sales"].number not in export.text
     xlsx = coord.get("/export.xlsx")
     assert xlsx.content[:2] == b"PK"
+
+
+def test_every_route_needs_a_session_and_the_right_role(live: LiveDesk) -> None:
+    """Walks the desk's routers, so a route added later is checked too."""
+    from web import actions, auth, compose, more, pages
+
+    number = _numbers(live)["sales"].number
+    routes = [r for m in (auth, pages, actions, compose, more) for r in m.router.routes]
+    paths = []
+    for route in routes:
+        path = (route.path.replace("{number:path}", number).replace("{attachment_id}", "1")
+                .replace("{draft_id}", "1").replace("{inbound_id}", "1")
+                .replace("{fmt}", "csv").replace("{which}", "summary"))
+        for method in sorted(route.methods or {"GET"}):
+            paths.append((method, path))
+    assert len(paths) >= 20
+    anon = live.client()
+    for method, path in paths:
+        if path in ("/login", "/logout") or path.startswith("/appeal/") or path == "/appeal":
+            continue
+        response = anon.request(method, path, data={"csrf_token": "x"} if method == "POST"
+                                else None)
+        assert response.status_code == 303 and response.headers["location"] == "/login", \
+            (method, path, response.status_code)
+    expected_forbidden = {
+        "director": ["/act/status/", "/act/assign/", "/act/close/", "/act/measure/",
+                     "/act/escalate/", "/act/correct/", "/reply/", "/reply-preview/"],
+        "admin": ["/act/status/", "/reply/", "/due", "/reports", "/signoff"],
+        "sales1": ["/act/assign/", "/signoff", "/aside", "/reports"],
+        "coord": ["/signoff", "/aside"],
+    }
+    for login, prefixes in expected_forbidden.items():
+        client = live.login(login)
+        token = csrf_of(client, "/due" if login != "admin" else "/aside")
+        for method, path in paths:
+            if not any(path.startswith(p) for p in prefixes):
+                continue
+            response = client.request(method, path, data={"csrf_token": token, "status": "x",
+                                                           "outcome": "upheld", "field": "kind",
+                                                           "measure_id": "1"}
+                                      if method == "POST" else None)
+            assert response.status_code in (403, 404), (login, method, path,
+                                                         response.status_code)
+    assert {a.status for a in live.desk.rows(Appeal)} == {"registered"}
