@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, false, func, literal, or_
+from sqlalchemy import ColumnElement, Engine, false, func, or_, true, union
 from sqlmodel import Session, col, select
 
 from base.errors import NotFoundError
@@ -46,13 +46,19 @@ class JournalFilter:
 
 def visible_to(staff: Staff) -> ColumnElement[bool] | None:
     """Which appeals ``staff`` may see: None for all, else a condition."""
+    arms = _visible_arms(staff)
+    return None if arms is None else or_(*arms)
+
+
+def _visible_arms(staff: Staff) -> list[ColumnElement[bool]] | None:
+    """The visibility as alternatives, each served by its own index: None for all."""
     if staff.role in SEES_ALL:
         return None
     if staff.role == "assignee":
         mine = col(Appeal.assignee) == staff.name
-        return or_(col(Appeal.department) == staff.department, mine) if staff.department \
-            else mine
-    return false()
+        return [col(Appeal.department) == staff.department, mine] if staff.department \
+            else [mine]
+    return [false()]
 
 
 def may_see(staff: Staff, appeal: Appeal) -> bool:
@@ -68,18 +74,38 @@ def journal(engine: Engine, staff: Staff, f: JournalFilter, page_size: int, now:
     """One page of the journal as ``staff`` may see it, newest first, and how many there are
     (counted up to COUNT_CAP + 1: beyond it the exact number costs a scan of the journal)."""
     with Session(engine, expire_on_commit=False) as session:
-        conditions = _conditions(session, staff, f, now, soon_days)
-        capped = select(literal(1)).select_from(Appeal).where(*conditions).limit(COUNT_CAP + 1)
-        total = session.exec(select(func.count()).select_from(capped.subquery())).one()
+        base = _conditions(session, None, f, now, soon_days)
+        arms = _visible_arms(staff) or [true()]
         # search results newest registered first (the match set is in id order); otherwise
-        # the page's ids by an index-only walk over received_at, then their rows
-        order = (col(Appeal.id).desc(),) if f.q.strip() else _NEWEST
-        ids = list(session.exec(select(Appeal.id).where(*conditions).order_by(*order)
-                                .offset((max(f.page, 1) - 1) * page_size).limit(page_size)))
+        # by received_at. Each visibility alternative walks its own index (an OR of two
+        # columns would sort every visible appeal), and the page is taken from their union.
+        by_id = bool(f.q.strip())
+        offset = (max(f.page, 1) - 1) * page_size
+        counted = union(*[select(Appeal.id).where(arm, *base).limit(COUNT_CAP + 1)
+                          .subquery().select() for arm in arms]).subquery()
+        total = session.exec(select(func.count()).select_from(
+            select(counted.c.id).limit(COUNT_CAP + 1).subquery())).one()
+        ids = _page_ids(session, arms, base, by_id, offset, page_size)
+        order = (col(Appeal.id).desc(),) if by_id else _NEWEST
         rows = list(session.exec(select(Appeal).where(col(Appeal.id).in_(ids))
                                  .order_by(*order))) if ids else []
         session.commit()  # the search index may have caught up
         return rows, int(total)
+
+
+def _page_ids(session: Session, arms: list[ColumnElement[bool]],
+              base: list[ColumnElement[bool]], by_id: bool, offset: int,
+              size: int) -> list[int]:
+    order = (col(Appeal.id).desc(),) if by_id else _NEWEST
+    if len(arms) == 1:  # one index walk, offset and all
+        return [i for i in session.exec(select(Appeal.id).where(arms[0], *base)
+                                        .order_by(*order).offset(offset).limit(size)) if i]
+    parts = [select(Appeal.id, Appeal.received_at).where(arm, *base).order_by(*order)
+             .limit(offset + size).subquery().select() for arm in arms]
+    merged = union(*parts).subquery()
+    keys = (merged.c.id.desc(),) if by_id else (merged.c.received_at.desc(), merged.c.id.desc())
+    return [int(i) for i in session.exec(select(merged.c.id).order_by(*keys)
+                                         .offset(offset).limit(size))]
 
 
 def journal_all(engine: Engine, staff: Staff, f: JournalFilter, now: datetime,
@@ -93,9 +119,10 @@ def journal_all(engine: Engine, staff: Staff, f: JournalFilter, now: datetime,
         return rows
 
 
-def _conditions(session: Session, staff: Staff, f: JournalFilter, now: datetime,
+def _conditions(session: Session, staff: Staff | None, f: JournalFilter, now: datetime,
                 soon_days: int) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool] | None] = [visible_to(staff)]
+    """The filter's conditions, and who may see what unless ``staff`` is None."""
+    found: list[ColumnElement[bool] | None] = [visible_to(staff) if staff else None]
     for name in ("status", "kind", "department", "assignee"):
         value = getattr(f, name)
         if value:
