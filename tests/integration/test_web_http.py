@@ -5,6 +5,7 @@ security headers, attachment headers, and that no personal data reaches the acce
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -179,6 +180,10 @@ def test_access_log_has_no_personal_data(live: LiveDesk, caplog: pytest.LogCaptu
     with caplog.at_level(logging.INFO, logger="web.access"):
         client.get("/", params={"q": "Иванов"})
         client.get(appeal_path(sales))
+        deadline = time.monotonic() + 5  # the line is written once the response has gone out
+        while time.monotonic() < deadline and not any(
+                "/appeals/" in r.getMessage() for r in caplog.records):
+            time.sleep(0.05)
     lines = [r.getMessage() for r in caplog.records if r.name == "web.access"]
     assert any("/appeals/{number:path}" in line for line in lines), lines
     text = "\n".join(lines)
