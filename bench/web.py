@@ -73,7 +73,7 @@ def store_raw_mail(url: str, root: Path, ids: set[int]) -> None:
 
 def build_index(url: str) -> float:
     from journal.db import make_engine
-    from web.app import index_all
+    from operations.deskops import index_all
 
     engine = make_engine(url)
     started = time.perf_counter()

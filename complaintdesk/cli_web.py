@@ -16,13 +16,10 @@ from journal.models import ROLES
 
 
 def _engine(ctx: click.Context) -> tuple[Any, Any]:
-    from complaintdesk.cli_common import app_config, guard
-    from journal.db import create_schema, make_engine
+    from complaintdesk.cli_common import app_config, ops_context
 
     _, config = app_config(ctx, logging_on=False)
-    engine = make_engine(config.database.url)
-    guard(lambda: create_schema(engine))
-    return config, engine
+    return config, ops_context(ctx).engine
 
 
 def _password() -> str:
@@ -137,4 +134,5 @@ def build_web_app(config: Any, deps: Any) -> Any:
         pass
     else:
         routers.append(make_public_router(config, deps))
-    return create_app(config, ops=OpsContext.from_deps(deps), extra_routers=routers)
+    ops = OpsContext.from_deps(deps, config.retention, config.staff)
+    return create_app(config, ops=ops, extra_routers=routers)

@@ -10,7 +10,6 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 
-from jinja2 import Environment
 from sqlmodel import Session, col, select
 
 from base.errors import NotFoundError
@@ -39,8 +38,9 @@ def needs_signoff(template: ReplyTemplate) -> bool:
     return template.status in SIGNED_BY_DIRECTOR
 
 
-def template_needs_signoff(env: Environment, name: str) -> bool:
-    return needs_signoff(load_template(env, name))
+def template_info(ctx: OpsContext, name: str) -> ReplyTemplate:
+    """A reply template's front-matter (ReplyError when unknown)."""
+    return load_template(ctx.env, name)
 
 
 def submit(ctx: OpsContext, number: str, template: str, values: Mapping[str, str],

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from base.errors import DaemonError, NotFoundError
-from journal.reports import local_date
 from operations import deskviews
 from operations.users import Staff
 from web import desk as ops
@@ -112,7 +111,7 @@ def measure(request: Request, number: str, what: str = Form(""), who: str = Form
 def measure_done(request: Request, number: str, measure_id: int = Form(...),
                  staff: Staff = Depends(current_staff)) -> Response:
     state = desk(request)
-    today = local_date(state.now(), state.tz)
+    today = ops.today(state)
     return act(request, staff, number,
                lambda: ops.complete_measure(state, number, measure_id, today, staff.login),
                "Мера отмечена выполненной.")

@@ -12,13 +12,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine
-from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from base.config import Config
 from base.errors import NotFoundError
-from journal import search
+from operations import deskops
 from operations.context import OpsContext
 from web import actions, auth, compose, more, pages
 from web.ratelimit import RateLimiter
@@ -52,23 +50,9 @@ def create_app(config: Config, *, ops: OpsContext | None = None,
     app.add_middleware(SecurityHeaders, form_origins=config.form.frame_ancestors)
     app.add_middleware(AccessLog)
     if index_in_background:
-        threading.Thread(target=index_all, args=(engine,), name="search-index",
+        threading.Thread(target=deskops.index_all, args=(engine,), name="search-index",
                          daemon=True).start()
     return app
-
-
-def index_all(engine: Engine) -> int:
-    """Bring the search index up to date (appeals registered since it was last built)."""
-    total = 0
-    while True:
-        with Session(engine) as session:
-            n = search.catch_up(session, 2000)
-            session.commit()
-        total += n
-        if n == 0:
-            if total:
-                log.info("search index: %d appeals indexed", total)
-            return total
 
 
 def _error_pages(app: FastAPI) -> None:

@@ -14,8 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from base.errors import DaemonError
 from operations import deskviews
 from operations.users import Staff
-from replies.compose import attachment_from
-from replies.message import OutgoingAttachment, OutgoingMessage
+from operations.deskops import OutgoingAttachment, attachment_from
 from web import desk as ops
 from web.actions import ACTORS
 from web.auth import Forbidden, current_staff
@@ -69,7 +68,7 @@ async def _read_form(form: FormData) -> tuple[str, dict[str, str], list[Outgoing
     return str(form.get("template") or ""), values, files
 
 
-def _html(out: OutgoingMessage | None) -> str | None:
+def preview_html(out: Any) -> str | None:
     return clean_html(out.html) if out is not None and out.html else None
 
 
@@ -81,7 +80,7 @@ async def live_preview(request: Request, number: str,
     try:
         name, values, files = await _read_form(await request.form())
         out = ops.preview(state, number, name, values, files)
-        return render(request, "preview.html", out=out, out_html=_html(out))
+        return render(request, "preview.html", out=out, out_html=preview_html(out))
     except DaemonError as exc:
         return render(request, "preview.html", preview_error=str(exc))
 
@@ -95,7 +94,8 @@ async def submit(request: Request, number: str, staff: Staff = Depends(current_s
         name, values, files = await _read_form(form)
         if form.get("action") != "send":
             out = ops.preview(state, number, name, values, files)
-            return render(request, "reply.html", values=values, out=out, out_html=_html(out),
+            return render(request, "reply.html", values=values, out=out,
+                          out_html=preview_html(out),
                           **_context(state, number, name))
         where = ops.send_reply(state, number, name, values, files, staff.login)
     except DaemonError as exc:

@@ -3,23 +3,26 @@ module, so a change in operations is adapted here."""
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from base.errors import NotFoundError
-from journal import report_formats
 from journal.models import Appeal, Attachment, InboundMessage
-from journal.reports import export_rows_for
 from journal.types import DueList
-from operations import appeals, aside, corrections, deskviews, replies, reports, signoff
+from operations import (
+    appeals,
+    aside,
+    corrections,
+    deskops,
+    deskviews,
+    replies,
+    reports,
+    signoff,
+)
+from operations.deskops import OutgoingAttachment
 from operations.users import Staff
-from replies.message import OutgoingAttachment, OutgoingMessage
-from replies.templates import ReplyTemplate, load_template
 from web.state import DeskState
 
 
@@ -31,17 +34,15 @@ def details(state: DeskState, number: str) -> dict[str, Any]:
     return appeals.show_appeal(state.ops, number)
 
 
-def attachment_for(state: DeskState, staff: Staff, attachment_id: int) -> Attachment:
-    """The attachment when ``staff`` may see its appeal; NotFoundError otherwise."""
-    with Session(state.engine) as session:
-        row = session.get(Attachment, attachment_id)
-        appeal = session.get(Appeal, row.appeal_id) if row and row.appeal_id else None
-        if row is None or appeal is None or not deskviews.may_see(staff, appeal):
-            raise NotFoundError(f"no attachment {attachment_id}")
-        return row
+def attachment(state: DeskState, staff: Staff, attachment_id: int) -> tuple[Attachment, bytes]:
+    return deskops.attachment_download(state.ops, staff, attachment_id)
 
 
-def templates(state: DeskState) -> list[ReplyTemplate]:
+def letters(state: DeskState, page: deskviews.AppealPage) -> list[deskops.Letter]:
+    return deskops.letters(state.ops, page)
+
+
+def templates(state: DeskState) -> list[Any]:
     """The reply templates, read again at most every 30 seconds (parsing them all costs tens
     of milliseconds; staff may drop in a new one while the desk runs)."""
     now = time.monotonic()
@@ -52,16 +53,16 @@ def templates(state: DeskState) -> list[ReplyTemplate]:
     return list(cached[1])
 
 
-def template(state: DeskState, name: str) -> ReplyTemplate:
-    return load_template(state.replies_env, name)
+def template(state: DeskState, name: str) -> Any:
+    return signoff.template_info(state.ops, name)
 
 
 def needs_signoff(state: DeskState, name: str) -> bool:
-    return signoff.template_needs_signoff(state.replies_env, name)
+    return signoff.needs_signoff(template(state, name))
 
 
 def preview(state: DeskState, number: str, name: str, values: Mapping[str, str],
-            attachments: Sequence[OutgoingAttachment]) -> OutgoingMessage:
+            attachments: Sequence[OutgoingAttachment]) -> Any:
     """Render the reply exactly as it would be sent; nothing is kept."""
     return replies.preview_reply(state.ops, number, name, values, attachments).message
 
@@ -81,7 +82,7 @@ def pending_drafts(state: DeskState) -> list[tuple[Any, Appeal]]:
     return signoff.pending(state.ops)
 
 
-def draft_preview(state: DeskState, draft: Any, appeal: Appeal) -> OutgoingMessage | str:
+def draft_preview(state: DeskState, draft: Any, appeal: Appeal) -> Any:
     try:
         return preview(state, appeal.number, draft.template, signoff.draft_values(draft),
                        signoff.draft_attachments(draft))
@@ -144,52 +145,18 @@ def due(state: DeskState, staff: Staff) -> DueList:
 
 
 def report_file(state: DeskState, date_from: date, date_to: date, fmt: str) -> bytes:
-    report = reports.report(state.ops, date_from, date_to)
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        report_formats.write_report_xlsx(report, buffer)
-        return buffer.getvalue()
-    text = io.StringIO()
-    report_formats.report_csv(report, text)
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
-
-
-def export_file(state: DeskState, rows: list[dict[str, object]], fmt: str) -> bytes:
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        report_formats.write_export_xlsx(rows, buffer)
-        return buffer.getvalue()
-    text = io.StringIO()
-    report_formats.write_export_csv(rows, text)
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+    return deskops.report_bytes(reports.report(state.ops, date_from, date_to), fmt)
 
 
 def journal_export(state: DeskState, found: list[Appeal], fmt: str) -> bytes:
     """The filtered journal as the Journal of received appeals (2.5) columns."""
-    with Session(state.engine) as session:
-        rows = export_rows_for(session, found, state.tz, state.ops.department_titles())
-    return export_file(state, rows, fmt)
+    return deskops.export_bytes(deskops.journal_rows(state.ops, found), fmt)
 
 
 def journal_file(state: DeskState, date_from: date, date_to: date, fmt: str) -> bytes:
     """The Journal of received appeals (2.5) for a period, as the CLI `export` writes it."""
-    return export_file(state, reports.export(state.ops, date_from, date_to), fmt)
+    return deskops.export_bytes(reports.export(state.ops, date_from, date_to), fmt)
 
 
-def attachment_bytes(state: DeskState, row: Attachment) -> bytes:
-    """The attachment's bytes from the store."""
-    from ingest import storage
-
-    if row.stored_name:
-        return storage.read_blob(state.config.storage.path, row.stored_name)
-    raise NotFoundError(f"attachment {row.id} is kept only inside its raw mail")
-
-
-def audit_download(state: DeskState, row: Attachment, actor: str) -> None:
-    from journal.workflow import audit
-
-    with state.ops.transaction() as session:
-        appeal = session.get(Appeal, row.appeal_id)
-        if appeal is not None:
-            audit(session, appeal, actor, "attachment_download", state.now(), None,
-                  str(row.id))
+def today(state: DeskState) -> date:
+    return deskops.today(state.ops)

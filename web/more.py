@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from base.errors import DaemonError
-from journal.reports import local_date
 from operations.users import Staff
 from web import desk as ops
 from web.actions import parse_day
 from web.auth import Forbidden, current_staff
-from web.compose import _html
+from web.compose import preview_html
 from web.pages import appeal_url, download
 from web.render import render
 from web.state import desk
@@ -35,7 +34,7 @@ def signoff_queue(request: Request, staff: Staff = Depends(current_staff)) -> Re
     for draft, appeal in ops.pending_drafts(state):
         out = ops.draft_preview(state, draft, appeal)
         items.append({"draft": draft, "appeal": appeal, "url": appeal_url(appeal.number),
-                      "out": out, "html": _html(out) if not isinstance(out, str) else None})
+                      "out": out, "html": preview_html(out) if not isinstance(out, str) else None})
     p = request.query_params
     return render(request, "signoff.html", items=items, notice=p.get("notice"),
                   error=p.get("error"))
@@ -95,7 +94,7 @@ def due(request: Request, staff: Staff = Depends(current_staff)) -> Response:
 def reports(request: Request, staff: Staff = Depends(current_staff)) -> Response:
     _role(staff, "coordinator", "director")
     state = desk(request)
-    today = local_date(state.now(), state.tz)
+    today = ops.today(state)
     return render(request, "reports.html", date_from=(today - timedelta(days=30))
                   .strftime("%d.%m.%Y"), date_to=today.strftime("%d.%m.%Y"))
 

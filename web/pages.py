@@ -103,15 +103,15 @@ def appeal(request: Request, number: str, staff: Staff = Depends(current_staff))
 def appeal_context(request: Request, staff: Staff, data: Any) -> dict[str, Any]:
     state = desk(request)
     d = data.details
-    letters = mailview.incoming(state.config.storage.path, data.inbound)
-    letters += mailview.outgoing(data.outbox)
+    letters = [{"letter": x, "html": mailview.clean_html(x.html) if x.html else None}
+               for x in ops.letters(state, data)]
     history = [e for e in d["history"] if e["action"] != "view"]
     who = d["applicant"]
     name = " ".join(p for p in (who.get("last_name"), who.get("first_name"),
                                 who.get("middle_name")) if p)
     p = request.query_params
     return {"d": d, "mark": due_mark(data.appeal, state.now()), "applicant_name": name,
-            "letters": sorted(letters, key=lambda x: x.at), "history": history,
+            "letters": letters, "history": history,
             "views": len(d["history"]) - len(history), "attachments": data.attachments,
             "drafts": data.drafts, "can_act": staff.role in ("assignee", "coordinator"),
             "reply_templates": ops.templates(state), "correction_fields": CORRECTION_LABELS,
@@ -122,11 +122,8 @@ def appeal_context(request: Request, staff: Staff, data: Any) -> dict[str, Any]:
 def attachment(request: Request, attachment_id: int,
                staff: Staff = Depends(current_staff)) -> Response:
     """Always a download of the stored bytes with the stored type, never shown inline."""
-    state = desk(request)
-    row = ops.attachment_for(state, staff, attachment_id)
-    data = ops.attachment_bytes(state, row)
+    row, data = ops.attachment(desk(request), staff, attachment_id)
     name = quote(row.filename or f"attachment-{row.id}", safe="")
-    ops.audit_download(state, row, staff.login)
     return Response(data, media_type=row.content_type or "application/octet-stream", headers={
         "content-disposition": f"attachment; filename=\"attachment-{row.id}\"; "
                                f"filename*=UTF-8''{name}",

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from journal.reports import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from operations.deskops import LABELS
 from web.state import desk
 
 ACTION_LABELS = {"status": "статус", "assign": "назначение", "escalate": "передача (3.6)",
@@ -29,7 +29,7 @@ def render(request: Request, template: str, status_code: int = 200,
     staff = getattr(request.state, "staff", None)
     page = state.pages.get_template(template).render(
         request=request, staff=staff, csrf=getattr(request.state, "csrf", ""),
-        statuses=STATUS_LABELS, kinds=KIND_LABELS, outcomes=OUTCOME_LABELS, roles=ROLE_LABELS, actions=ACTION_LABELS, documents=DOCUMENT_LABELS,
+        **LABELS, roles=ROLE_LABELS, actions=ACTION_LABELS, documents=DOCUMENT_LABELS,
         departments={d.key: d.title for d in state.config.departments},
         organisation=state.config.organisation, **context)
     return HTMLResponse(page, status_code=status_code)

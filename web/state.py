@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Engine
 
 from base.config import Config
 from base.timeutil import format_date, format_datetime
@@ -35,12 +34,8 @@ class DeskState:
         return self.config.organisation.timezone
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> Any:
         return self.ops.engine
-
-    @property
-    def replies_env(self) -> Environment:
-        return self.ops.env
 
     def now(self) -> datetime:
         return self.ops.now()

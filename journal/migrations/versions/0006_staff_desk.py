@@ -1,7 +1,7 @@
 """staff desk: accounts, sessions, corrections, director's sign-off drafts, search index (issue 12)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
