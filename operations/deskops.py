@@ -130,4 +130,8 @@ def index_all(engine: Engine) -> int:
         if n == 0:
             if total:
                 log.info("search index: %d appeals indexed", total)
+            if total > 1000 and engine.dialect.name == "postgresql":
+                with engine.connect() as conn:  # fresh statistics, or the planner guesses
+                    conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                        "ANALYZE appeal_search")
             return total
