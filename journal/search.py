@@ -1,6 +1,6 @@
 """Full-text search over appeals that understands Russian word forms: the subject, text and
 applicant of each appeal are stored as lemmas (pymorphy3) in appeal_search, and a query matches
-when every lemma of the query is among them (FTS5 on SQLite, a GIN tsvector on PostgreSQL).
+when every lemma of the query is among them (FTS5 on SQLite, a stored tsvector with a GIN index on PostgreSQL).
 
 The index is kept in step by the web desk: appeals registered since the last indexed one are
 indexed before a search (``catch_up``), a corrected appeal is indexed again, and a purged one is
@@ -87,10 +87,10 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     if not words:
         return None
     if session.get_bind().dialect.name == "postgresql":
-        simple: ColumnElement[str] = literal_column("'simple'::regconfig")  # GIN matches
+        simple: ColumnElement[str] = literal_column("'simple'::regconfig")
+        tsv: ColumnElement[str] = literal_column("appeal_search.tsv")  # stored, GIN-indexed
         ids = select(AppealSearch.appeal_id).where(
-            func.to_tsvector(simple, AppealSearch.lemmas).op("@@")(
-                func.plainto_tsquery(simple, " ".join(words))))
+            tsv.op("@@")(func.plainto_tsquery(simple, " ".join(words))))
         return col(Appeal.id).in_(ids)
     fts = " ".join('"' + w.replace('"', "") + '"' for w in words)
     ids_sql = text("SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH :fts").bindparams(
