@@ -50,7 +50,11 @@ def today(ctx: OpsContext) -> date:
 
 
 def letters(ctx: OpsContext, page: deskviews.AppealPage) -> list[Letter]:
-    """The appeal's correspondence in time order: mail in (from the kept raw mail), mail out."""
+    """The appeal's correspondence in time order: the journal's correspondence entries (mail
+    in with its HTML from the kept raw mail, mail out with its delivery state, staff notes);
+    for an appeal registered before they existed, its inbound mail and outbox."""
+    if page.entries:
+        return [_entry(ctx, e, {o.id: o.state for o in page.outbox}) for e in page.entries]
     found = [_incoming(ctx, row) for row in page.inbound
              if row.outcome in (OUTCOME_REGISTERED, OUTCOME_THREADED)]
     for row in page.outbox:
@@ -61,6 +65,20 @@ def letters(ctx: OpsContext, page: deskviews.AppealPage) -> list[Letter]:
         found.append(Letter(as_utc(row.created_at), "outgoing", row.subject, text,
                             state=row.state))
     return sorted(found, key=lambda x: x.at)
+
+
+def _entry(ctx: OpsContext, e: Any, states: dict[int | None, str]) -> Letter:
+    direction = {"in": "incoming", "out": "outgoing"}.get(e.direction, "note")
+    html = None
+    if direction == "incoming" and e.raw_sha256:
+        try:
+            html = parse_message(storage.read_blob(
+                ctx.storage_path, storage.relative_name(storage.RAW, e.raw_sha256))).html
+        except (OSError, DaemonError):
+            html = None
+    title = e.subject or ("Заметка: " + e.sender if direction == "note" else "")
+    return Letter(as_utc(e.at), direction, title, e.text, html,
+                  states.get(e.outbox_id) if direction == "outgoing" else None)
 
 
 def _incoming(ctx: OpsContext, row: InboundMessage) -> Letter:

@@ -12,13 +12,14 @@ from sqlalchemy import ColumnElement, Engine, false, func, or_, true, union
 from sqlmodel import Session, col, select
 
 from base.errors import NotFoundError
-from journal import register, search
+from journal import correspondence, register, search
 from journal.models import (
     OPEN_STATUSES,
     OUTCOME_SET_ASIDE,
     Appeal,
     Attachment,
     Correction,
+    CorrespondenceEntry,
     InboundMessage,
     Outbox,
     SignoffDraft,
@@ -184,6 +185,7 @@ class AppealPage:
     attachments: list[Attachment]
     drafts: list[SignoffDraft]
     corrections: list[Correction]
+    entries: list[CorrespondenceEntry] = field(default_factory=list)  # issue 11's record
 
 
 def appeal_page(engine: Engine, staff: Staff, number: str, now: datetime,
@@ -203,6 +205,7 @@ def appeal_page(engine: Engine, staff: Staff, number: str, now: datetime,
             list(session.exec(select(SignoffDraft).where(SignoffDraft.appeal_id == appeal.id)
                               .order_by(col(SignoffDraft.id)))),
             list(session.exec(select(Correction).where(Correction.appeal_id == appeal.id)
-                              .order_by(col(Correction.id)))))
+                              .order_by(col(Correction.id)))),
+            correspondence.entries_of(session, appeal.id))
         session.commit()
         return page

@@ -124,3 +124,11 @@ def correct(request: Request, number: str, field: str = Form(...), value: str = 
     return act(request, staff, number,
                lambda: ops.correct(state, number, field, value, staff.login),
                "Исправление записано.")
+
+
+@router.post("/act/note/{number:path}")
+def note(request: Request, number: str, text: str = Form(""),
+         staff: Staff = Depends(current_staff)) -> Response:
+    state = desk(request)
+    return act(request, staff, number, lambda: ops.add_note(state, number, text, staff.login),
+               "Заметка добавлена.")

@@ -160,3 +160,9 @@ def journal_file(state: DeskState, date_from: date, date_to: date, fmt: str) -> 
 
 def today(state: DeskState) -> date:
     return deskops.today(state.ops)
+
+
+def add_note(state: DeskState, number: str, text: str, actor: str) -> None:
+    from operations.correspondence import add_note as note
+
+    note(state.ops, number, text, actor)

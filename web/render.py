@@ -16,7 +16,7 @@ ACTION_LABELS = {"status": "статус", "assign": "назначение", "es
                  "correction": "исправление", "signoff_submitted": "на подпись директору",
                  "signoff_approved": "подписано директором", "signoff_returned":
                  "возвращено директором", "attachment_download": "вложение скачано",
-                 "registered": "регистрация"}
+                 "registered": "регистрация", "note": "заметка"}
 DOCUMENT_LABELS = {"claim_form": "претензия на бланке", "defect_photos": "фото или видео дефекта",
                    "label_photos": "фото этикетки товара"}
 ROLE_LABELS = {"assignee": "исполнитель", "coordinator": "координатор (отдел продаж)",

@@ -124,6 +124,9 @@ def test_the_regulation_path_in_a_browser(live: LiveDesk, browser: Any, tmp_path
     assert "threaded 1" in live.desk.poll()
     page.goto(appeal_path(number))
     assert "Высылаю фото этикетки." in page.inner_text("body")
+    page.fill("form[action^='/act/note/'] textarea[name=text]", "Позвонил клиенту, фото получены")
+    page.click("form[action^='/act/note/'] button")
+    assert "Позвонил клиенту" in page.inner_text(".letter.note")
     page.screenshot(path=str(shots / "04-correspondence.png"), full_page=True)
 
     # the answer goes to the director first (3.9)

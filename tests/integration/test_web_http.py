@@ -251,7 +251,7 @@ def test_every_route_needs_a_session_and_the_right_role(live: LiveDesk) -> None:
         assert response.status_code == 303 and response.headers["location"] == "/login", \
             (method, path, response.status_code)
     expected_forbidden = {
-        "director": ["/act/status/", "/act/assign/", "/act/close/", "/act/measure/",
+        "director": ["/act/status/", "/act/note/", "/act/assign/", "/act/close/", "/act/measure/",
                      "/act/escalate/", "/act/correct/", "/reply/", "/reply-preview/"],
         "admin": ["/act/status/", "/reply/", "/due", "/reports", "/signoff"],
         "sales1": ["/act/assign/", "/signoff", "/aside", "/reports"],
