@@ -192,6 +192,20 @@ class TemplateSettings(_Section):
     path: Path | None = None  # the branch's own templates; None: the packaged ones only
 
 
+class WebSettings(_Section):
+    session_hours: float = Field(default=10.0, gt=0, le=24 * 30)
+    secure_cookie: Literal["auto", "always", "never"] = "auto"
+    login_attempts_per_login: int = Field(default=5, ge=1)
+    login_attempts_per_address: int = Field(default=20, ge=1)
+    login_window_seconds: float = Field(default=900.0, gt=0)
+    page_size: int = Field(default=50, ge=5, le=500)
+    trusted_proxies: list[str] = ["127.0.0.1"]
+
+
+class FormSettings(_Section):
+    frame_ancestors: list[str] = []
+
+
 class DepartmentSettings(_Section):
     key: str
     title: str
@@ -227,6 +241,8 @@ class Config(_Section):
     attachments: AttachmentSettings = AttachmentSettings()
     retention: RetentionSettings = RetentionSettings()
     templates: TemplateSettings = TemplateSettings()
+    web: WebSettings = WebSettings()
+    form: FormSettings = FormSettings()
     default_department: str = "sales"
     departments: list[DepartmentSettings] = [
         DepartmentSettings(key="sales", title="Отдел продаж", assignee="Отдел продаж")]

@@ -219,13 +219,14 @@ def _register_plugins() -> None:
     from complaintdesk.cli_inspect import eval_cmd, inspect_cmd
     from complaintdesk.cli_replies import reply_cmd, templates_cmd
     from complaintdesk.cli_reports import digest_cmd, due_cmd, export_cmd, report_cmd
+    from complaintdesk.cli_web import users_cmd, web_cmd
 
     for command in (check_config_cmd, config_example_cmd, inspect_cmd, eval_cmd, reply_cmd, templates_cmd, due_cmd, report_cmd,
                     export_cmd, digest_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
                     cli_workflow.migrate_cmd, cli_workflow.purge_cmd, cli_workflow.aside_cmd,
                     cli_workflow.register_aside_cmd, cli_workflow.note_cmd,
-                    cli_workflow.seen_cmd):
+                    cli_workflow.seen_cmd, users_cmd, web_cmd):
         main.add_command(command)
 
 

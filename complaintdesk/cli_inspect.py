@@ -40,13 +40,27 @@ def inspect_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
 
 
 @click.command("eval")
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                required=False)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                required=False)
 @click.option("--by-name", is_flag=True,
               help="Judge attachments by name and type only (do not read their content).")
+@click.option("--journal", "against_journal", is_flag=True,
+              help="Score what the service read against staff corrections in the journal.")
 @click.pass_context
-def eval_cmd(ctx: click.Context, labels: Path, directory: Path, by_name: bool) -> None:
-    """Score classification of the mails in DIRECTORY against LABELS (labels.json)."""
+def eval_cmd(ctx: click.Context, labels: Path | None, directory: Path | None, by_name: bool,
+             against_journal: bool) -> None:
+    """Score classification of the mails in DIRECTORY against LABELS (labels.json), or with
+    --journal against the corrections staff made in the journal, field by field."""
+    if against_journal:
+        from complaintdesk.cli_common import ops_context
+        from operations.corrections import accuracy, format_accuracy
+
+        click.echo(format_accuracy(accuracy(ops_context(ctx))))
+        return
+    if labels is None or directory is None:
+        raise click.UsageError("give LABELS and DIRECTORY, or --journal")
     data = json.loads(labels.read_text(encoding="utf-8"))
     click.echo(format_report(evaluate(data, directory, _rules(ctx), _extract(ctx, by_name))))
 

@@ -8,6 +8,11 @@
     number_counter    per year: the last registration sequence number handed out
     audit_event       who changed what on an appeal, when and why (never updated or deleted)
     measure           remediation measures per appeal (4.1, 4.2): what, who, by when, done on
+    staff_user        staff accounts of the web desk: login, name, role, department, argon2 hash
+    staff_session     signed-in browser sessions (only the token's sha256 is stored)
+    correction        what staff corrected in what the service read (feeds `eval --journal`)
+    signoff_draft     answers waiting for the director's signature (3.9), and the decision
+    appeal_search     lemmatised search text per appeal (FTS5 on SQLite, GIN on PostgreSQL)
     correspondence    every message of an appeal: mail in, mail out, staff notes (issue 11)
 """
 
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # statuses of an appeal; journal/workflow.py holds the allowed transitions
@@ -43,7 +48,13 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 class Appeal(SQLModel, table=True):
     __tablename__ = "appeal"
-    __table_args__ = (UniqueConstraint("year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        # the staff desk's journal: each filter, newest first (migration 0006)
+        Index("ix_appeal_department_received", "department", "received_at"),
+        Index("ix_appeal_assignee_received", "assignee", "received_at"),
+        Index("ix_appeal_status_received", "status", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True)
@@ -191,6 +202,76 @@ class NumberCounter(SQLModel, table=True):
     last_seq: int = 0
 
 
+# roles of staff accounts (web desk)
+ROLES = ("assignee", "coordinator", "director", "admin")
+# states of a draft awaiting the director's signature (3.9)
+DRAFT_PENDING, DRAFT_APPROVED, DRAFT_RETURNED = "pending", "approved", "returned"
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, index=True)
+    name: str  # "Фамилия Имя", as written in departments[].assignee
+    role: str
+    department: str | None = None
+    password_hash: str
+    disabled: bool = False
+    created_at: datetime
+
+
+class StaffSession(SQLModel, table=True):
+    __tablename__ = "staff_session"
+
+    token_sha256: str = Field(primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
+
+
+class Correction(SQLModel, table=True):
+    """Staff fixed a field the service read wrong; ``read_value`` is what the service read."""
+
+    __tablename__ = "correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    field: str = Field(index=True)  # name, organisation, address, kind, department, ...
+    read_value: str | None = None
+    corrected_value: str | None = None
+    actor: str
+    at: datetime
+
+
+class SignoffDraft(SQLModel, table=True):
+    """A reply that goes out only once the director approves it (3.9)."""
+
+    __tablename__ = "signoff_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    template: str
+    values_json: str = "{}"
+    attachments_json: str = "[]"  # [{"filename", "content_type", "data" (base64)}]
+    author: str
+    created_at: datetime
+    state: str = Field(default=DRAFT_PENDING, index=True)
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    comment: str | None = None
+    outbox_id: int | None = None
+
+
+class AppealSearch(SQLModel, table=True):
+    """The lemmas of an appeal's subject, text and applicant, for full-text search."""
+
+    __tablename__ = "appeal_search"
+
+    appeal_id: int = Field(primary_key=True, foreign_key="appeal.id",
+                           sa_column_kwargs={"autoincrement": False})
+    lemmas: str = ""
 class CorrespondenceEntry(SQLModel, table=True):
     """One message of an appeal, in order: the first mail and every reply (``in``), every
     mail we queued (``out``), staff notes (``note``). ``text`` is what people read (decoded,

@@ -229,6 +229,12 @@ def export_rows(session: Session, tz: str, date_from: date | None = None,
     """The Journal of received appeals (2.5): one dict per appeal keyed by EXPORT_COLUMNS;
     dates are local ``date`` values, empty cells None."""
     appeals = appeals_received(session, date_from, date_to, tz)
+    return export_rows_for(session, appeals, tz, department_titles)
+
+
+def export_rows_for(session: Session, appeals: list[Appeal], tz: str,
+                    department_titles: dict[str, str] | None = None) -> list[dict[str, object]]:
+    """The export rows of the given appeals (the web desk exports its filtered journal)."""
     done = answered_times(session, appeals)
     measures = _measures_by_appeal(session, [a.id or 0 for a in appeals])
     earlier = _numbers(session, {a.repeat_of_id for a in appeals if a.repeat_of_id})

@@ -14,7 +14,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from ingest import storage
-from journal.models import Appeal, Attachment, InboundMessage, Outbox
+from journal.models import (
+    Appeal,
+    AppealSearch,
+    Attachment,
+    Correction,
+    InboundMessage,
+    Outbox,
+    SignoffDraft,
+)
 
 
 @dataclass
@@ -57,7 +65,18 @@ def _forget(session: Session, appeal: Appeal, now: datetime) -> set[str]:
     appeal.subject, appeal.text, appeal.lemmas = "", "", ""
     appeal.applicant_key, appeal.message_id, appeal.outcome_text = None, None, None
     appeal.purged_at = now
+    _forget_desk_rows(session, appeal.id)
     return files
+
+
+def _forget_desk_rows(session: Session, appeal_id: int) -> None:
+    """The staff desk's copies: search lemmas, corrected values, drafts of replies."""
+    session.execute(update(AppealSearch).where(col(AppealSearch.appeal_id) == appeal_id)
+                    .values(lemmas=""))
+    session.execute(update(Correction).where(col(Correction.appeal_id) == appeal_id)
+                    .values(read_value=None, corrected_value=None))
+    session.execute(update(SignoffDraft).where(col(SignoffDraft.appeal_id) == appeal_id)
+                    .values(values_json="{}", attachments_json="[]", comment=None))
 
 
 def _still_used(session: Session, stored: str) -> bool:

@@ -2,6 +2,8 @@
 
     preview_reply(ctx, number, template, values, attachments=(), edit=None) -> ReplyPreview
     queue_reply(ctx, number, template, values, attachments=(), actor, edit=None) -> QueuedReply
+    queue_in(session, ctx, appeal, template, values, attachments, actor, now)  the same, in
+                                                          the caller's transaction (sign-off)
     list_templates(ctx) -> tuple[list[ReplyTemplate], list[str]]     usable ones, problems
     template_files(ctx) -> dict[str, Path]                           name -> the file used
     check_move(appeal, template) -> None                             TransitionError if refused
@@ -81,27 +83,34 @@ def queue_reply(ctx: OpsContext, number: str, template: str, values: Mapping[str
                 attachments: Sequence[OutgoingAttachment] = (), *, actor: str,
                 edit: Edit | None = None) -> QueuedReply:
     """Render ``template`` for the appeal and queue it; move the status the template names."""
-    now = ctx.now()
     with ctx.transaction() as session:
-        appeal = find_appeal(session, full_number(ctx, number))
-        meta, out = _render(session, ctx, appeal, template, values, attachments, now, edit)
-        message_id = new_message_id(ctx.sender)
-        raw = build_mime(out, ctx.sender, message_id, now)
-        row = outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose,
-                             message_id=message_id, recipient=out.to_address,
-                             subject=out.subject, raw=raw, now=now)
-        correspondence.add_outgoing(session, row, ctx.sender, out.text)
-        before = appeal.status
-        correspondence.clear_news(appeal)  # answering is acting on what the client wrote
-        if meta.status and meta.status != appeal.status:
-            change_status(session, appeal, meta.status, actor, now, note=f"reply {meta.name}",
-                          pause_clock=ctx.journal.pause_clock_while_waiting)
-        files = ", ".join(a.filename for a in out.attachments)
-        audit(session, appeal, actor, "reply", now, before, meta.name,
-              f"outbox {row.id}" + (f"; attachments: {files}" if files else ""))
-        log.info("appeal=%s outbox=%s purpose=%s queued by %s", appeal.number, row.id,
-                 meta.name, actor)
-        return QueuedReply(appeal.number, meta.name, row.recipient, row.id or 0, appeal.status)
+        return queue_in(session, ctx, find_appeal(session, full_number(ctx, number)), template,
+                        values, attachments, actor, ctx.now(), edit)
+
+
+def queue_in(session: Session, ctx: OpsContext, appeal: Appeal, template: str,
+             values: Mapping[str, str], attachments: Sequence[OutgoingAttachment], actor: str,
+             now: datetime, edit: Edit | None = None) -> QueuedReply:
+    """``queue_reply`` inside the caller's transaction (the director's sign-off queues the
+    approved draft and records the decision in one transaction)."""
+    meta, out = _render(session, ctx, appeal, template, values, attachments, now, edit)
+    message_id = new_message_id(ctx.sender)
+    raw = build_mime(out, ctx.sender, message_id, now)
+    row = outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose,
+                         message_id=message_id, recipient=out.to_address,
+                         subject=out.subject, raw=raw, now=now)
+    correspondence.add_outgoing(session, row, ctx.sender, out.text)
+    before = appeal.status
+    correspondence.clear_news(appeal)  # answering is acting on what the client wrote
+    if meta.status and meta.status != appeal.status:
+        change_status(session, appeal, meta.status, actor, now, note=f"reply {meta.name}",
+                      pause_clock=ctx.journal.pause_clock_while_waiting)
+    files = ", ".join(a.filename for a in out.attachments)
+    audit(session, appeal, actor, "reply", now, before, meta.name,
+          f"outbox {row.id}" + (f"; attachments: {files}" if files else ""))
+    log.info("appeal=%s outbox=%s purpose=%s queued by %s", appeal.number, row.id,
+             meta.name, actor)
+    return QueuedReply(appeal.number, meta.name, row.recipient, row.id or 0, appeal.status)
 
 
 def list_templates(ctx: OpsContext) -> tuple[list[ReplyTemplate], list[str]]:

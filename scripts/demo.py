@@ -1,5 +1,7 @@
 """`make demo`: a local Dovecot and SMTP sink on loopback, a few demo mails, one poll, and what
-came of it: the journal and the acknowledgements the sink received.
+came of it: the journal and the acknowledgements the sink received. Then the staff desk
+(`complaintdesk web`) with demo logins, until Enter or Ctrl-C (at a terminal; otherwise it is
+checked to answer and stopped).
 
 Everything lives under .demo/ and the servers stop when the demo ends.
 """
@@ -41,12 +43,54 @@ def write_config(dovecot: DovecotServer, sink: SmtpSink, ca_file: Path) -> Path:
     return path
 
 
-def complaintdesk(config: Path, *args: str) -> None:
+def complaintdesk(config: Path, *args: str, stdin: str | None = None) -> None:
     env = {**os.environ, "COMPLAINTDESK_IMAP_PASSWORD": IMAP_PW,
            "COMPLAINTDESK_SMTP_PASSWORD": SMTP_PW}
     exe = Path(sys.executable).with_name("complaintdesk")
     print(f"\n$ complaintdesk --config .demo/config.yaml {' '.join(args)}", flush=True)
-    subprocess.run([str(exe), "--config", str(config), *args], env=env, check=True)
+    subprocess.run([str(exe), "--config", str(config), *args], env=env, check=True, input=stdin,
+                   text=True)
+
+
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = (("demo-assignee", "Отдел продаж", "assignee", "sales"),
+              ("demo-coordinator", "Петрова Ольга", "coordinator", None),
+              ("demo-director", "Директор филиала", "director", None),
+              ("demo-admin", "Администратор", "admin", None))
+
+
+def web_ui(config: Path) -> None:
+    """Start the staff desk on a free loopback port with demo logins and print its address."""
+    import time
+    import urllib.request
+
+    from servers import free_port
+
+    for login, name, role, dept in DEMO_USERS:
+        complaintdesk(config, "users", "add", login, "--name", name, "--role", role,
+                      *(["--department", dept] if dept else []), "--password-stdin",
+                      stdin=DEMO_PASSWORD + "\n")
+    port = free_port()
+    exe = Path(sys.executable).with_name("complaintdesk")
+    proc = subprocess.Popen([str(exe), "--config", str(config), "web", "--port", str(port)])
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "login", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"\n=== the staff desk: {url} ===")
+        for login, _, role, _ in DEMO_USERS:
+            print(f"  login {login:<17} password {DEMO_PASSWORD}   ({role})")
+        if sys.stdin.isatty():
+            input("\nPress Enter to stop the demo. ")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proc.terminate()
+        proc.wait(20)
 
 
 def show_acknowledgements(sink: SmtpSink) -> None:
@@ -73,6 +117,7 @@ def main() -> None:
         complaintdesk(config, "list")
         complaintdesk(config, "show", "1/" + str(__import__("datetime").date.today().year))
         show_acknowledgements(sink)
+        web_ui(config)
     finally:
         sink.stop()
         dovecot.stop()

@@ -1,0 +1,98 @@
+"""Full-text search over appeals that understands Russian word forms: the subject, text and
+applicant of each appeal are stored as lemmas (pymorphy3) in appeal_search, and a query matches
+when every lemma of the query is among them (FTS5 on SQLite, a stored tsvector with a GIN index on PostgreSQL).
+
+The index is kept in step by the web desk: appeals registered since the last indexed one are
+indexed before a search (``catch_up``), a corrected appeal is indexed again, and a purged one is
+forgotten. Functions take the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    column,
+    func,
+    insert,
+    literal_column,
+    text,
+)
+from sqlmodel import Session, col, select
+
+from base.morph import morph_analyzer
+from journal.models import Appeal, AppealSearch
+
+_WORD = re.compile(r"[0-9a-zа-яё]+", re.I)
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The dictionary form of one word, lower case, ё as е (numbers and Latin as they are)."""
+    word = word.lower().replace("ё", "е")
+    if not re.search("[а-я]", word):
+        return word
+    return str(morph_analyzer().parse(word)[0].normal_form).replace("ё", "е")
+
+
+def lemmas_of(*texts: str | None) -> list[str]:
+    """Distinct lemmas of the texts, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for chunk in texts:
+        for word in _WORD.findall(chunk or ""):
+            seen.setdefault(lemma(word), None)
+    return list(seen)
+
+
+def appeal_lemmas(appeal: Appeal) -> str:
+    return " ".join(lemmas_of(appeal.subject, appeal.text, appeal.applicant_name,
+                              appeal.applicant_email, appeal.number))
+
+
+def index_appeal(session: Session, appeal: Appeal) -> None:
+    """(Re)index one appeal."""
+    assert appeal.id is not None
+    row = session.get(AppealSearch, appeal.id)
+    if row is None:
+        session.add(AppealSearch(appeal_id=appeal.id, lemmas=appeal_lemmas(appeal)))
+    else:
+        row.lemmas = appeal_lemmas(appeal)
+
+
+def forget(session: Session, appeal_id: int) -> None:
+    row = session.get(AppealSearch, appeal_id)
+    if row is not None:
+        session.delete(row)
+
+
+def catch_up(session: Session, limit: int = 2000) -> int:
+    """Index appeals registered after the newest indexed one; returns how many were indexed."""
+    last = session.exec(select(func.coalesce(func.max(AppealSearch.appeal_id), 0))).one()
+    appeals = list(session.exec(select(Appeal).where(col(Appeal.id) > last)
+                                .order_by(col(Appeal.id)).limit(limit)))
+    rows = [{"appeal_id": a.id, "lemmas": "" if a.purged_at else appeal_lemmas(a)}
+            for a in appeals]
+    if rows:  # all new (above the newest indexed id): one bulk INSERT
+        session.execute(insert(AppealSearch), rows)
+    return len(appeals)
+
+
+def matching(session: Session, query: str) -> ColumnElement[bool] | None:
+    """A condition on Appeal.id: every lemma of ``query`` is in the appeal; None for no words."""
+    words = lemmas_of(query)
+    if not words:
+        return None
+    if session.get_bind().dialect.name == "postgresql":
+        simple: ColumnElement[str] = literal_column("'simple'::regconfig")
+        tsv: ColumnElement[str] = literal_column("appeal_search.tsv")  # stored, GIN-indexed
+        ids = select(AppealSearch.appeal_id).where(
+            tsv.op("@@")(func.plainto_tsquery(simple, " ".join(words))))
+        return col(Appeal.id).in_(ids)
+    fts = " ".join('"' + w.replace('"', "") + '"' for w in words)
+    ids_sql = text("SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH :fts").bindparams(
+        bindparam("fts", fts))
+    return col(Appeal.id).in_(ids_sql.columns(column("rowid", Integer)))
