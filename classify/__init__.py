@@ -12,6 +12,7 @@ import logging
 from classify.anonymity import detect_anonymity
 from classify.automated import detect_automated
 from classify.documents import missing_documents, missing_documents_text
+from classify.given import GIVEN_REASON, GivenFields, apply_chosen_project
 from classify.identity import Sender, extract_applicant
 from classify.latin import acronyms_to_cyrillic, is_translit, to_cyrillic
 from classify.kind import decide_kind, is_quality_claim
@@ -27,23 +28,28 @@ log = logging.getLogger(__name__)
 
 
 def classify_message(parsed: ParsedMessage, rules: ClassifyRules,
-                     as_appeal: bool = False) -> Classification:
+                     as_appeal: bool = False, given: GivenFields | None = None) -> Classification:
     """The whole decision on one mail, with reasons. Never raises. ``as_appeal`` reads it as
-    an appeal even when it looks automated (staff overruled the automatic verdict)."""
+    an appeal even when it looks automated (staff overruled the automatic verdict). ``given``:
+    the public form's fields state the applicant and the project (issue 13)."""
     try:
         verdict = detect_automated(parsed, rules.webform_senders)
         if verdict.automated and not as_appeal:
             return Classification(automated=True, reasons=(verdict.reason,))
-        return _classify_appeal(parsed, rules, (verdict.reason,))
+        return _classify_appeal(parsed, rules, (verdict.reason,), given)
     except Exception as exc:  # a classifier bug must not lose the appeal (1.3): default route
         log.warning("classify failed: %s", type(exc).__name__, exc_info=True)
         return _fallback(parsed, rules, f"classification failed ({type(exc).__name__}); default route")
 
 
-def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...]) -> Classification:
+def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...],
+                     given: GivenFields | None = None) -> Classification:
     reading, sender, form = _what_to_read(parsed, rules)
     in_subject = subject_as_text(parsed.subject, reading.text) if form is None else None
-    applicant, who = extract_applicant(in_subject or reading.text, sender, rules, form)
+    if given is None:
+        applicant, who = extract_applicant(in_subject or reading.text, sender, rules, form)
+    else:  # the public form (issue 13): the fields are the applicant, not a guess
+        applicant, who = given.applicant, [GIVEN_REASON]
     anonymous, anon_why = detect_anonymity(applicant)
     subject, text, script_why = _in_cyrillic(reading.subject or parsed.subject,
                                              f"{reading.text}\n{reading.earlier}".strip())
@@ -53,13 +59,14 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
     route = route_appeal(acronyms_to_cyrillic(subject), acronyms_to_cyrillic(text), kind, quality,
                          applicant.postal_address, rules, applicant.phone)
     subject_why = ("body empty or trivial: the subject read as the text",) if in_subject else ()
-    return Classification(
+    decision = Classification(
         automated=False, kind=kind, applicant=applicant, anonymous=bool(anonymous),
         anonymous_reasons=anonymous, department=route.department, region=route.region,
         assignee=route.assignee, quality_claim=quality, missing_documents=missing,
         reasons=(*reasons, reading.reason, *subject_why, *who, *anon_why, *script_why, kind_why,
                  quality_why, *docs_why, *route.reasons),
     )
+    return decision if given is None else apply_chosen_project(decision, given, subject, text, rules)
 
 
 def _in_cyrillic(subject: str, text: str) -> tuple[str, str, tuple[str, ...]]:

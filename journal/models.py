@@ -34,6 +34,8 @@ OUTCOMES = ("upheld", "partly_upheld", "rejected", "answered")
 OUTCOME_REGISTERED = "registered"
 OUTCOME_THREADED = "threaded"
 OUTCOME_SET_ASIDE = "set_aside"
+# where an appeal came from
+SOURCE_MAIL, SOURCE_FORM = "mail", "form"
 # outbox states
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -79,6 +81,8 @@ class Appeal(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, index=True)
     paused_since: datetime | None = None  # waiting for the client, when the clock pauses
     purged_at: datetime | None = None
+    # where the appeal came from (issue 13): SOURCE_MAIL (the mailbox) or SOURCE_FORM (/appeal)
+    source: str = Field(default="mail", index=True)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -1,0 +1,152 @@
+"""The public form's submission as a mail (issue 13): fields and files → an RFC 5322 message.
+
+The message is what gets stored raw and read by the same parse → classify → register path as
+a mail from the mailbox. The fields travel as ``X-Form-*`` headers (RFC 2047 encoded), the text
+as the text/plain body exactly as typed, the files as attachments (RFC 2231 names). Its
+Message-ID comes from the form's idempotency token, so a double click or a resend is the same
+message. The subject choices come from the departments. Pure: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from base.config import Config
+from classify.contacts import phone_e164
+from classify.given import GivenFields
+from classify.types import Applicant
+from replies.message import one_line, split_sender
+
+FORM_MAILBOX = "form"  # the inbound_message.mailbox of form submissions
+OTHER = "other"  # the «Другое» choice: routed by the text, as a mail
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One subject choice: a project of the support page (department, maybe region), or «Другое»."""
+
+    key: str
+    title: str
+    department: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class FormFile:
+    filename: str
+    data: bytes
+
+    @property
+    def content_type(self) -> str:
+        return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    """What a visitor sent, already checked against the form's rules (web/public_form.py)."""
+
+    token: str
+    choice: Choice
+    text: str
+    last_name: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+    organization: str = ""
+    inn: str = ""
+    postal_address: str = ""
+    email: str = ""
+    phone: str = ""
+    files: tuple[FormFile, ...] = ()
+
+
+def form_choices(config: Config) -> tuple[Choice, ...]:
+    """The support page's projects (every department but the default one; a department with
+    regional assignees once per region), then «Другое»."""
+    regions = {r.key: r.title for r in config.regions}
+    out: list[Choice] = []
+    for dept in config.departments:
+        if dept.key == config.default_department:
+            continue
+        if not dept.regional_assignees:
+            out.append(Choice(dept.key, dept.title, dept.key))
+        for region in dept.regional_assignees:
+            out.append(Choice(f"{dept.key}:{region}", f"{dept.title}, {regions.get(region, region)}",
+                              dept.key, region))
+    return (*out, Choice(OTHER, "Другое"))
+
+
+def form_message_id(token: str, sender: str) -> str:
+    """The submission's Message-ID: the same token gives the same id (one appeal)."""
+    domain = split_sender(sender)[1].rpartition("@")[2] or "complaintdesk.invalid"
+    return f"<form.{token}@{one_line(domain)}>"
+
+
+def form_uid(token: str) -> tuple[int, int]:
+    """(uidvalidity, uid) of the submission's inbound row: 62 bits of the token's hash, so that
+    two processes registering the same token collide on the row's unique key."""
+    digest = hashlib.sha256(token.encode()).digest()
+    return (int.from_bytes(digest[:4], "big") & 0x7FFFFFFF,
+            int.from_bytes(digest[4:8], "big") & 0x7FFFFFFF)
+
+
+def given_fields(sub: FormSubmission) -> GivenFields:
+    """The applicant exactly as the fields state it, and the chosen project."""
+    person = bool(sub.last_name or sub.first_name)
+    kind = "legal_entity" if sub.organization else "individual" if person else "unknown"
+    applicant = Applicant(
+        type=kind, last_name=sub.last_name or None, first_name=sub.first_name or None,
+        middle_name=sub.middle_name or None, organization=sub.organization or None,
+        inn=sub.inn or None, postal_address=sub.postal_address or None,
+        email=sub.email.lower() or None, phone=(phone_e164(sub.phone) or sub.phone) or None,
+    )
+    return GivenFields(applicant, sub.choice.department, sub.choice.region)
+
+
+_HEADERS = (("X-Form-Last-Name", "last_name"), ("X-Form-First-Name", "first_name"),
+            ("X-Form-Middle-Name", "middle_name"), ("X-Form-Organization", "organization"),
+            ("X-Form-INN", "inn"), ("X-Form-Postal-Address", "postal_address"),
+            ("X-Form-Email", "email"), ("X-Form-Phone", "phone"))
+
+
+def build_form_message(sub: FormSubmission, sender: str, now: datetime) -> bytes:
+    """The submission as the bytes of one RFC 5322 message (CRLF line ends)."""
+    msg = EmailMessage(policy=SMTP)
+    name = " ".join(p for p in (sub.last_name, sub.first_name, sub.middle_name) if p)
+    msg["From"] = _from_header(name or sub.organization, sub.email)
+    msg["To"] = split_sender(sender)[1] or "complaintdesk.invalid"
+    msg["Subject"] = one_line(sub.choice.title)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = form_message_id(sub.token, sender)
+    msg["X-Complaintdesk-Source"] = "form"
+    msg["X-Form-Subject-Choice"] = sub.choice.key
+    for header, attr in _HEADERS:
+        value = one_line(getattr(sub, attr))
+        if value:
+            msg[header] = value
+    msg.set_content(sub.text, charset="utf-8", cte="base64")
+    for f in sub.files:
+        maintype, _, subtype = f.content_type.partition("/")
+        msg.add_attachment(f.data, maintype=maintype, subtype=subtype,
+                           filename=_CONTROL.sub("", f.filename))
+    return msg.as_bytes()
+
+
+def _from_header(name: str, address: str) -> str:
+    """The applicant as sender when an e-mail was given; a placeholder that cannot be answered
+    (RFC 2606 ``.invalid``) when not: From is required, and the form said no address."""
+    from email.headerregistry import Address
+
+    mailbox = address.strip() or "no-address@form.invalid"
+    local, _, domain = mailbox.rpartition("@")
+    try:
+        return str(Address(display_name=one_line(name), username=local, domain=domain))
+    except (ValueError, IndexError):
+        return "no-address@form.invalid"
