@@ -19,6 +19,7 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
     return {
         "number": appeal.number,
         "status": appeal.status,
+        "source": appeal.source,
         "received": format_datetime(appeal.received_at, tz),
         "due": format_date(appeal.due_at, tz),
         "kind": appeal.kind,
@@ -78,6 +79,9 @@ def _number_of(session: Session, appeal_id: int | None) -> str | None:
     return other.number if other else None
 
 
+_SOURCES = {"mail": "mail", "form": "the web form"}
+
+
 def format_details(d: dict[str, Any]) -> str:
     who = d["applicant"]
     name = who.get("organization") or " ".join(
@@ -85,7 +89,7 @@ def format_details(d: dict[str, Any]) -> str:
     )
     lines = [
         f"Appeal {d['number']}  [{d['status']}]",
-        f"  received {d['received']}, due {d['due']}",
+        f"  received {d['received']} by {_SOURCES.get(d['source'], d['source'])}, due {d['due']}",
         f"  kind {d['kind']}, department {d['department']}"
         + (f" ({d['region']})" if d["region"] else "") + f", assignee {d['assignee']}",
         f"  applicant {name or '(not identified)'}; e-mail {who.get('email') or '-'}; "

@@ -26,7 +26,7 @@ from replies.message import one_line, split_sender
 
 FORM_MAILBOX = "form"  # the inbound_message.mailbox of form submissions
 OTHER = "other"  # the «Другое» choice: routed by the text, as a mail
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # no control characters (CR, LF) in a file name
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ _MAX_CHARS = {"last_name": 100, "first_name": 100, "middle_name": 100, "organiza
               "inn": 20, "postal_address": 500, "email": 254, "phone": 40, "subject": 60}
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a file name is one line
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _check_files(uploads: list[Upload], settings: FormSettings,
     if len(sent) > settings.max_files:
         problems.append(f"Можно приложить не больше {settings.max_files} файлов.")
     for u in sent:
-        name = _CONTROL.sub("", unicodedata.normalize("NFC", u.filename)).strip() or "без имени"
+        name = _file_name(u.filename) or "без имени"
         extension = name.rpartition(".")[2].lower() if "." in name else ""
         if u.truncated or len(u.data) > settings.max_file_bytes:
             problems.append(f"Файл «{name}» больше {_megabytes(settings.max_file_bytes)}.")
@@ -95,8 +96,12 @@ def _check_files(uploads: list[Upload], settings: FormSettings,
     if problems:
         errors["files"] = " ".join(problems)
         return ()
-    return tuple(FormFile(_CONTROL.sub("", unicodedata.normalize("NFC", u.filename)).strip(),
-                          u.data) for u in sent)
+    return tuple(FormFile(_file_name(u.filename) or "без имени", u.data) for u in sent)
+
+
+def _file_name(name: str) -> str:
+    """The name as sent, NFC, without control characters (data only: never used as a path)."""
+    return _NAME_CONTROL.sub("", unicodedata.normalize("NFC", name)).strip()
 
 
 def _clean(name: str, value: str) -> str:
