@@ -26,8 +26,8 @@ test: system venv typecheck
 
 # mypy --strict on the package code, ruff's pyflakes checks on everything (house style 8)
 typecheck: venv
-	$(VENV)/bin/mypy complaintdesk base pipeline operations ingest classify journal replies
-	$(VENV)/bin/ruff check --quiet --select F,E9 complaintdesk base pipeline operations ingest classify journal replies tests scripts
+	$(VENV)/bin/mypy complaintdesk base pipeline operations ingest classify journal replies web
+	$(VENV)/bin/ruff check --quiet --select F,E9 complaintdesk base pipeline operations ingest classify journal replies web tests scripts bench
 
 test-unit: venv
 	COMPLAINTDESK_SHARED=$(SHARED) $(PY) -m pytest -q tests/unit

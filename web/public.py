@@ -135,7 +135,8 @@ class _Page:
                 headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
         html = self.env.get_template(name).render(
             root=request.scope.get("root_path", ""), organisation=self.config.organisation,
-            policy_url=self.settings.policy_url, **context)
+            policy_url=self.settings.policy_url,
+            deadline_days=self.config.journal.deadline_days, **context)
         return HTMLResponse(html, status_code=status, headers={
             "Cache-Control": "no-store", **(headers or {})})
 
