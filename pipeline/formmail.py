@@ -14,15 +14,14 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email.header import Header
 
 from base.config import Config
 from classify.contacts import phone_e164
 from classify.given import GivenFields
 from classify.types import Applicant
-from replies.message import one_line, split_sender
+from replies.message import (OutgoingAttachment, OutgoingMessage, build_mime, one_line,
+                            split_sender)
 
 FORM_MAILBOX = "form"  # the inbound_message.mailbox of form submissions
 OTHER = "other"  # the «Другое» choice: routed by the text, as a mail
@@ -117,36 +116,23 @@ _HEADERS = (("X-Form-Last-Name", "last_name"), ("X-Form-First-Name", "first_name
 
 
 def build_form_message(sub: FormSubmission, sender: str, now: datetime) -> bytes:
-    """The submission as the bytes of one RFC 5322 message (CRLF line ends)."""
-    msg = EmailMessage(policy=SMTP)
+    """The submission as the bytes of one RFC 5322 message (CRLF line ends), built by the same
+    MIME builder as our own mail (``replies.message.build_mime``), the fields as headers."""
     name = " ".join(p for p in (sub.last_name, sub.first_name, sub.middle_name) if p)
-    msg["From"] = _from_header(name or sub.organization, sub.email)
-    msg["To"] = split_sender(sender)[1] or "complaintdesk.invalid"
-    msg["Subject"] = one_line(sub.choice.title)
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = form_message_id(sub.token, sender)
-    msg["X-Complaintdesk-Source"] = "form"
-    msg["X-Form-Subject-Choice"] = sub.choice.key
-    for header, attr in _HEADERS:
-        value = one_line(getattr(sub, attr))
-        if value:
-            msg[header] = value
-    msg.set_content(sub.text, charset="utf-8", cte="base64")
-    for f in sub.files:
-        maintype, _, subtype = f.content_type.partition("/")
-        msg.add_attachment(f.data, maintype=maintype, subtype=subtype,
-                           filename=_CONTROL.sub("", f.filename))
-    return msg.as_bytes()
+    out = OutgoingMessage(
+        purpose="form", to_address=split_sender(sender)[1] or "complaintdesk.invalid",
+        to_name=None, subject=sub.choice.title, text=sub.text,
+        attachments=tuple(OutgoingAttachment(_CONTROL.sub("", f.filename), f.content_type, f.data)
+                          for f in sub.files))
+    applicant = (name or sub.organization, sub.email.strip() or "no-address@form.invalid")
+    fields = [("X-Complaintdesk-Source", "form"), ("X-Form-Subject-Choice", sub.choice.key)]
+    fields += [(header, getattr(sub, attr)) for header, attr in _HEADERS if getattr(sub, attr)]
+    head = "".join(f"{key}: {_encoded(value)}\r\n" for key, value in fields).encode("ascii")
+    return head + build_mime(out, f"{applicant[0]} <{applicant[1]}>",
+                             form_message_id(sub.token, sender), now)
 
 
-def _from_header(name: str, address: str) -> str:
-    """The applicant as sender when an e-mail was given; a placeholder that cannot be answered
-    (RFC 2606 ``.invalid``) when not: From is required, and the form said no address."""
-    from email.headerregistry import Address
-
-    mailbox = address.strip() or "no-address@form.invalid"
-    local, _, domain = mailbox.rpartition("@")
-    try:
-        return str(Address(display_name=one_line(name), username=local, domain=domain))
-    except (ValueError, IndexError):
-        return "no-address@form.invalid"
+def _encoded(value: str) -> str:
+    """A header value on one line, RFC 2047-encoded when it is not ASCII."""
+    text = one_line(value)
+    return text if text.isascii() else Header(text, "utf-8", maxlinelen=10_000).encode(linesep="")
