@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED ?= $(abspath ../shared)
 
-.PHONY: all venv system test test-unit typecheck demo eval clean reliability reliability-quick
+.PHONY: all venv system system-demo test test-unit typecheck demo eval clean reliability reliability-quick
 
 all: test
 
@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Dovecot (and PostgreSQL, openssl) for the real-server tests and the demo; apt-get as root.
+# System packages by purpose (apt-get as root): everything the tests need, or only the demo's
+# (Dovecot, OpenSSL: no LibreOffice, Chromium, Tesseract or PostgreSQL for `make demo`).
 system:
-	bash scripts/setup-system.sh
+	bash scripts/setup-system.sh test
+
+system-demo:
+	bash scripts/setup-system.sh demo
 
 test: system venv typecheck
 	COMPLAINTDESK_SHARED=$(SHARED) $(PY) -m pytest -q
@@ -40,7 +44,7 @@ reliability: system venv
 reliability-quick: system venv
 	COMPLAINTDESK_SHARED=$(SHARED) $(PY) reliability/run.py --quick
 
-demo: system venv
+demo: system-demo venv
 	$(PY) scripts/demo.py
 
 eval: venv

@@ -1,8 +1,13 @@
 """Load and validate config.yaml once, into typed sections (house style 7).
 
 Unknown key, wrong type or missing value raise ConfigError with one line naming the key.
-Passwords never sit in the file: ``password_env`` names the environment variable. Relative
-paths (storage, SQLite file, templates) are taken relative to the config file's folder.
+Passwords never sit in the file: ``password_env`` names the environment variable.
+
+The path rule: relative paths (storage, the SQLite file, templates, CA and password files) are
+taken relative to the *working directory* of the process, never to the config file's folder.
+Under systemd that is ``WorkingDirectory=`` (= ``StateDirectory=``, /var/lib/complaintdesk); in a
+checkout it is the checkout. Every key outside the four contract sections (mailbox, smtp,
+database, storage) has a default, so a config with only those four works.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from classify.types import ClassifyRules, DepartmentRule, RegionRule
 from base.errors import ConfigError
 
 ENV_CONFIG = "COMPLAINTDESK_CONFIG"
@@ -91,15 +95,19 @@ class StorageSettings(_Section):
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=0)
 
 
+PLACEHOLDER_DIRECTOR = "Директор филиала"
+PLACEHOLDER_ORGANISATION = "Организация"
+
+
 class DirectorSettings(_Section):
-    name: str
+    name: str = PLACEHOLDER_DIRECTOR
     title: str = "Директор"
 
 
 class OrganisationSettings(_Section):
-    name: str
-    branch: str
-    director: DirectorSettings
+    name: str = PLACEHOLDER_ORGANISATION
+    branch: str = ""
+    director: DirectorSettings = DirectorSettings()
     phone: str | None = None
     website: str | None = None
     own_domains: list[str] = []
@@ -158,7 +166,7 @@ class DaemonSettings(_Section):
 
 
 class TemplateSettings(_Section):
-    path: Path = Path("templates")
+    path: Path | None = None  # the branch's own templates; None: the packaged ones only
 
 
 class FormSettings(_Section):
@@ -210,7 +218,7 @@ class Config(_Section):
     smtp: SmtpSettings
     database: DatabaseSettings = DatabaseSettings()
     storage: StorageSettings = StorageSettings()
-    organisation: OrganisationSettings
+    organisation: OrganisationSettings = OrganisationSettings()
     journal: JournalSettings = JournalSettings()
     digest: DigestSettings = DigestSettings()
     people: list[PersonSettings] = []
@@ -220,36 +228,9 @@ class Config(_Section):
     templates: TemplateSettings = TemplateSettings()
     form: FormSettings = FormSettings()
     default_department: str = "sales"
-    departments: list[DepartmentSettings]
+    departments: list[DepartmentSettings] = [
+        DepartmentSettings(key="sales", title="Отдел продаж", assignee="Отдел продаж")]
     regions: list[RegionSettings] = []
-
-    def classify_rules(self) -> ClassifyRules:
-        """The routing and identity rules classify needs, as plain frozen data."""
-        return ClassifyRules(
-            departments=tuple(
-                DepartmentRule(
-                    key=d.key,
-                    title=d.title,
-                    assignee=d.assignee,
-                    keywords=tuple(d.keywords),
-                    regional_assignees=tuple(d.regional_assignees.items()),
-                    priority_keywords=tuple(d.priority_keywords),
-                )
-                for d in self.departments
-            ),
-            default_department=self.default_department,
-            regions=tuple(
-                RegionRule(r.key, tuple(r.markers), tuple(r.phone_codes), tuple(r.postal_prefixes))
-                for r in self.regions
-            ),
-            own_domains=tuple(d.lower() for d in self.organisation.own_domains),
-            webform_senders=tuple(s.lower() for s in self.organisation.webform_senders),
-            own_names=(self.organisation.name, *self.organisation.own_names),
-            own_phones=tuple(
-                p for p in (self.organisation.phone, *self.organisation.own_phones,
-                            *(d.phone for d in self.departments)) if p
-            ),
-        )
 
     def all_mailboxes(self) -> list[ImapSettings]:
         """The main mailbox and any further ones, each polled on its own."""
@@ -283,7 +264,7 @@ def load_config(path: Path) -> Config:
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_first_error(exc)}") from None
     _check_references(config, path)
-    return _resolve_paths(config, path.resolve().parent)
+    return _resolve_paths(config, Path.cwd())
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -327,7 +308,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         update={
             "database": DatabaseSettings(url=url),
             "storage": config.storage.model_copy(update={"path": absolute(config.storage.path)}),
-            "templates": TemplateSettings(path=absolute(config.templates.path)),  # type: ignore[arg-type]
+            "templates": TemplateSettings(path=absolute(config.templates.path)),
             "mailbox": _resolve_server(config.mailbox, absolute),
             "mailboxes": [_resolve_server(m, absolute) for m in config.mailboxes],
             "smtp": _resolve_server(config.smtp, absolute),

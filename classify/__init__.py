@@ -96,20 +96,13 @@ def _attached_customer_mail(parsed: ParsedMessage, rules: ClassifyRules) -> tupl
     """A staff member forwarding the customer's mail as an attachment (message/rfc822)."""
     if not is_own_address(parsed.from_address, rules.own_domains):
         return None
-    from ingest.parse import parse_message
-
-    for att in parsed.attachments:
-        if att.content_type == "message/rfc822":
-            try:
-                inner = parse_message(att.payload)
-            except Exception:
-                continue
-            if not is_own_address(inner.from_address, rules.own_domains):
-                reading = read_own_text(inner.text, inner.from_address, rules.own_domains)
-                why = f"staff forward as attachment from {parsed.from_address}: reading the customer's mail"
-                return Reading(text=reading.text, earlier=reading.earlier, staff_forward=True, reason=why,
-                               subject=inner.subject or None), \
-                    Sender(inner.from_name, inner.from_address), None
+    for inner in parsed.forwarded:
+        if not is_own_address(inner.from_address, rules.own_domains):
+            reading = read_own_text(inner.text, inner.from_address, rules.own_domains)
+            why = f"staff forward as attachment from {parsed.from_address}: reading the customer's mail"
+            return Reading(text=reading.text, earlier=reading.earlier, staff_forward=True, reason=why,
+                           subject=inner.subject or None), \
+                Sender(inner.from_name, inner.from_address), None
     return None
 
 

@@ -1,7 +1,8 @@
 """The command line: option parsing, logging set-up, and errors turned into exit codes.
 
-Only this module imports click or configures logging (house style 2, 6). Each command is a thin
-shell over a function in flow/poll/journal that does the work.
+The daemon's and the mail path's commands live here (run, poll, import, send, check-config);
+staff commands are thin shells over operations (cli_workflow, cli_replies, cli_reports) and
+list/show below. Logging is configured in cli_common only.
 """
 
 from __future__ import annotations
@@ -12,59 +13,26 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlmodel import Session
 
+from base.config import Config, default_config_path
+from base.errors import DaemonError
 from complaintdesk import __version__
-from base.config import Config, default_config_path, load_config
-from base.errors import ConfigError, DaemonError, NotFoundError
-from base.timeutil import format_date, format_datetime
+from complaintdesk.cli_common import (
+    AppContext,
+    app_config,
+    guard,
+    ops_context,
+    parse_date,
+    pipeline_deps,
+)
+from complaintdesk.cli_format import format_details
+from operations import appeals
 
 log = logging.getLogger("complaintdesk")
-
-
-class ConfigProblem(click.ClickException):
-    """A bad config: one line naming the key, exit code 2."""
-
-    exit_code = 2
-
-
-@dataclass
-class AppContext:
-    config_path: Path
-    _config: Config | None = field(default=None, repr=False)
-
-    def load_config(self) -> Config:
-        if self._config is None:
-            try:
-                self._config = load_config(self.config_path)
-            except ConfigError as exc:
-                raise ConfigProblem(str(exc)) from None
-        return self._config
-
-    def check_passwords(self, *sections: str) -> None:
-        config = self.load_config()
-        try:
-            for section in sections:
-                if section == "mailbox":
-                    for i, box in enumerate(config.all_mailboxes()):
-                        box.password("mailbox" if i == 0 else f"mailboxes.{i - 1}")
-                else:
-                    getattr(config, section).password(section)
-        except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from None
-
-
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,31 +52,6 @@ def main(ctx: click.Context, config_path: Path | None, log_level: str | None) ->
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _app(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppContext, Config]:
-    app: AppContext = ctx.find_root().obj
-    config = app.load_config()
-    if logging_on:
-        _setup_logging(ctx.find_root().meta.get("log_level") or config.daemon.log_level)
-    return app, config
-
-
-def _deps(config: Config) -> Any:
-    from pipeline.poll import build_deps
-
-    try:
-        return build_deps(config)
-    except DaemonError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-@main.command("check-config")
-@click.pass_context
-def check_config(ctx: click.Context) -> None:
-    """Validate the config file (and that the password variables are set)."""
-    app, config = _app(ctx, logging_on=False)
-    app.check_passwords("mailbox", "smtp")
-    click.echo(f"{app.config_path}: OK (mailbox {config.mailbox.username}@{config.mailbox.host}, "
-               f"database {config.database.url.split(':', 1)[0]})")
 
 
 @main.command("run")
@@ -117,9 +60,9 @@ def run(ctx: click.Context) -> None:
     """Run the daemon: poll the mailbox and send the outbox every poll interval."""
     from pipeline.daemon import Daemon
 
-    app, config = _app(ctx)
+    app, config = app_config(ctx)
     app.check_passwords("mailbox", "smtp")
-    daemon = Daemon(_deps(config))
+    daemon = Daemon(pipeline_deps(config))
     daemon.install_signal_handlers()
     daemon.run_forever()
 
@@ -132,9 +75,9 @@ def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
     """One cycle: fetch everything new, register it, send the outbox, print a summary."""
     from pipeline.poll import poll_all, send_outbox
 
-    app, config = _app(ctx)
+    app, config = app_config(ctx)
     app.check_passwords("mailbox", *(() if no_send else ("smtp",)))
-    deps = _deps(config)
+    deps = pipeline_deps(config)
     try:
         with _Progress() as bar:
             summary, errors = poll_all(deps, progress=bar.update, on_total=bar.start)
@@ -162,14 +105,13 @@ def import_cmd(ctx: click.Context, since: str | None, dump: Path | None,
                mailbox_name: str | None) -> None:
     """Backfill: import old mail (no acknowledgements), resumable after an interruption."""
     from pipeline.backfill import import_dump, import_imap
-    from complaintdesk.cli_workflow import parse_date
     from ingest.imap import ImapMailbox
 
-    app, config = _app(ctx)
+    app, config = app_config(ctx)
     day = parse_date(since) if since else None
     if dump is None and day is None:
         raise click.UsageError("give --since DATE (IMAP) or --mbox PATH (a dump)")
-    deps = _deps(config)
+    deps = pipeline_deps(config)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())  # finish the batch in hand, then stop
     try:
@@ -229,9 +171,9 @@ def send(ctx: click.Context) -> None:
     """Send the mail waiting in the outbox (due ones only)."""
     from pipeline.poll import send_outbox
 
-    app, config = _app(ctx)
+    app, config = app_config(ctx)
     app.check_passwords("smtp")
-    report = send_outbox(_deps(config))
+    report = send_outbox(pipeline_deps(config))
     click.echo(f"sent {report.sent} / deferred {report.deferred} / failed {report.failed}")
     if report.error:
         raise click.ClickException(f"outbox: {report.error}")
@@ -243,13 +185,7 @@ def send(ctx: click.Context) -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     """The journal: number, received, due, status, applicant, subject."""
-    from journal.register import list_appeals
-
-    _, config = _app(ctx, logging_on=False)
-    deps = _deps(config)
-    tz = config.organisation.timezone
-    with Session(deps.engine) as session:
-        rows = [_summary(a, tz) for a in list_appeals(session, limit)]
+    rows = guard(lambda: appeals.list_appeals(ops_context(ctx), limit))
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -258,40 +194,25 @@ def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
                    f"{(r['applicant'] or '(anonymous)')[:30]:<30} {r['subject'][:60]}")
 
 
-def _summary(a: Any, tz: str) -> dict[str, Any]:
-    return {"number": a.number, "received": format_datetime(a.received_at, tz),
-            "due": format_date(a.due_at, tz), "status": a.status,
-            "applicant": a.applicant_name, "email": a.applicant_email, "subject": a.subject,
-            "kind": a.kind, "department": a.department, "assignee": a.assignee,
-            "anonymous": a.anonymous}
-
-
 @main.command("show")
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
     """One appeal with its correspondence and attachments."""
-    from operations.views import appeal_details, format_details
-
-    _, config = _app(ctx, logging_on=False)
-    deps = _deps(config)
-    with Session(deps.engine) as session:
-        try:
-            details = appeal_details(session, number, config.organisation.timezone)
-        except NotFoundError as exc:
-            raise click.ClickException(str(exc)) from None
+    details = guard(lambda: appeals.show_appeal(ops_context(ctx), number))
     click.echo(json.dumps(details, ensure_ascii=False, indent=2) if as_json
                else format_details(details))
 
 
 def _register_plugins() -> None:
     from complaintdesk import cli_workflow
+    from complaintdesk.cli_check import check_config_cmd, config_example_cmd
     from complaintdesk.cli_inspect import eval_cmd, inspect_cmd
     from complaintdesk.cli_replies import reply_cmd, templates_cmd
     from complaintdesk.cli_reports import digest_cmd, due_cmd, export_cmd, report_cmd
 
-    for command in (inspect_cmd, eval_cmd, reply_cmd, templates_cmd, due_cmd, report_cmd,
+    for command in (check_config_cmd, config_example_cmd, inspect_cmd, eval_cmd, reply_cmd, templates_cmd, due_cmd, report_cmd,
                     export_cmd, digest_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
                     cli_workflow.migrate_cmd, cli_workflow.purge_cmd, cli_workflow.aside_cmd,

@@ -12,11 +12,12 @@ from typing import Any
 
 import click
 
+from classify.rules import rules_from_config
 from pipeline.inspect import evaluate, format_report, inspect_message
 
 
 def _rules(ctx: click.Context) -> Any:
-    return ctx.obj.load_config().classify_rules()
+    return rules_from_config(ctx.obj.load_config())
 
 
 @click.command("inspect")

@@ -1,42 +1,21 @@
 """The `reply` and `templates` commands: staff answers from templates (3.3–3.6, 3.9, 2.4).
 
-Plain click commands; the main group (complaintdesk/cli.py) adds them and puts an AppContext with
-``load_config()`` in ``ctx.obj``. The work is in replies.staff; this module parses options,
-reads attachment files and turns errors into one-line messages.
+Plain click commands; the main group (complaintdesk/cli.py) adds them. The work is in
+operations.replies; this module parses options, reads attachment files and prints.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlmodel import Session
 
-from base.config import Config
-from base.errors import DaemonError
+from complaintdesk.cli_common import actor_option, guard, ops_context
+from operations import replies
 from replies.compose import attachment_from
 from replies.message import OutgoingAttachment, OutgoingMessage
-from replies.templates import ReplyTemplate, scan_templates
-
-
-def _default_actor() -> str:
-    try:
-        return os.environ.get("COMPLAINTDESK_ACTOR") or getpass.getuser()
-    except OSError:  # no login name at all (a bare container)
-        return "staff"
-
-
-def _setup(ctx: click.Context) -> tuple[Config, Any]:
-    from pipeline.poll import build_deps
-
-    config: Config = ctx.find_root().obj.load_config()
-    try:
-        return config, build_deps(config)
-    except DaemonError as exc:
-        raise click.ClickException(str(exc)) from None
+from replies.templates import HTML_SUFFIX, TEXT_SUFFIX, ReplyTemplate
 
 
 @click.command("reply")
@@ -49,45 +28,44 @@ def _setup(ctx: click.Context) -> tuple[Config, Any]:
               metavar="FILE", help="Attach a file (repeatable).")
 @click.option("--preview", is_flag=True, help="Print the rendered mail; queue nothing.")
 @click.option("--edit", is_flag=True, help="Open $EDITOR on the rendered text before queueing.")
-@click.option("--actor", default=_default_actor, show_default="$COMPLAINTDESK_ACTOR or $USER",
-              help="Who sends it, for the audit trail.")
+@partial(actor_option, help="Who sends it, for the audit trail.")
 @click.pass_context
 def reply_cmd(ctx: click.Context, number: str, template_name: str, assignments: tuple[str, ...],
               files: tuple[Path, ...], preview: bool, edit: bool, actor: str) -> None:
     """Queue a reply on appeal NUMBER from a template, signed by the director (3.9)."""
-    from replies.staff import find_appeal, prepare_reply, queue_reply
-
     values = parse_assignments(assignments)
     attachments = read_attachments(files)
-    config, deps = _setup(ctx)
+    ops = ops_context(ctx)
     editor = _edit if edit else None
-    with Session(deps.engine) as session:
-        try:
-            appeal = find_appeal(session, number)
-            if preview:
-                meta, out = prepare_reply(session, appeal, template_name, values, attachments,
-                                          deps.now(), deps.env, config, editor)
-                session.rollback()
-                click.echo(format_preview(out, config.smtp.sender, meta))
-                return
-            row = queue_reply(session, appeal, template_name, values, attachments, actor,
-                              deps.now(), deps.env, config, editor)
-            session.commit()
-        except DaemonError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"appeal {appeal.number}: {template_name!r} to {row.recipient} queued as "
-                   f"outbox {row.id}; status {appeal.status}. It goes out with the next "
-                   "`complaintdesk send` or daemon cycle.")
+    if preview:
+        shown = guard(lambda: replies.preview_reply(ops, number, template_name, values,
+                                                    attachments, editor))
+        click.echo(format_preview(shown.message, shown.sender, shown.template))
+        return
+    done = guard(lambda: replies.queue_reply(ops, number, template_name, values, attachments,
+                                             actor=actor, edit=editor))
+    click.echo(f"appeal {done.number}: {template_name!r} to {done.recipient} queued as "
+               f"outbox {done.outbox_id}; status {done.status}. It goes out with the next "
+               "`complaintdesk send` or daemon cycle.")
 
 
 @click.command("templates")
 @click.pass_context
 def templates_cmd(ctx: click.Context) -> None:
-    """List the reply templates with the fields each needs and the status it sets."""
-    _, deps = _setup(ctx)
-    found, problems = scan_templates(deps.env)
+    """List the reply templates (fields, the status each sets) and the file every template
+    comes from: the branch's folder (templates.path) or the packaged set."""
+    ops = ops_context(ctx)
+    found, problems = replies.list_templates(ops)
+    origins = replies.template_files(ops)
     for template in found:
         click.echo(format_template(template))
+        for suffix in (TEXT_SUFFIX, HTML_SUFFIX) if template.has_html else (TEXT_SUFFIX,):
+            click.echo(f"    file: {origins[template.name + suffix]}")
+    reply_files = {t.name + s for t in found for s in (TEXT_SUFFIX, HTML_SUFFIX)}
+    click.echo("other templates (acknowledgement, digest, shared parts):")
+    for name, path in origins.items():
+        if name not in reply_files:
+            click.echo(f"  {name:<36} {path}")
     for problem in problems:
         click.echo(f"unusable: {problem}", err=True)
 

@@ -1,51 +1,22 @@
 """CLI commands for the regulation's workflow: status, assign, escalate, close, measures,
-and the schema migration. Thin shells over operations.staffops."""
+set-aside mail, retention and the schema migration. Thin shells over operations.appeals,
+operations.aside and operations.admin: parse, call, print."""
 
 from __future__ import annotations
 
-import getpass
-import os
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import click
-from sqlmodel import Session
 
-from operations import staffops
-from base.errors import DaemonError
-from base.timeutil import utcnow
-from journal import register, workflow
+from complaintdesk.cli_common import (
+    actor_option,
+    app_config,
+    guard,
+    ops_context,
+    parse_date,
+)
 from journal.models import OUTCOMES, STATUSES
-
-
-def actor_option(fn: Any) -> Any:
-    return click.option("--actor", default=lambda: os.environ.get("COMPLAINTDESK_ACTOR")
-                        or getpass.getuser(), show_default="$COMPLAINTDESK_ACTOR or $USER",
-                        help="Who makes the change (recorded in the audit trail).")(fn)
-
-
-def parse_date(value: str) -> date:
-    """25.11.2026 or 2026-11-25."""
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise click.BadParameter(f"{value!r} is not a date like 25.11.2026")
-
-
-def _engine(ctx: click.Context) -> tuple[Any, Any]:
-    from complaintdesk.cli import _app, _deps
-
-    _, config = _app(ctx, logging_on=False)
-    return config, _deps(config).engine
-
-
-def _run(action: Any) -> Any:
-    try:
-        return action()
-    except DaemonError as exc:
-        raise click.ClickException(str(exc)) from None
+from operations import admin, appeals, aside
 
 
 @click.command("status")
@@ -56,8 +27,8 @@ def _run(action: Any) -> Any:
 @click.pass_context
 def status_cmd(ctx: click.Context, number: str, status: str, note: str | None, actor: str) -> None:
     """Move an appeal to another STATUS."""
-    config, engine = _engine(ctx)
-    new = _run(lambda: staffops.set_status(engine, config, number, status, actor, utcnow(), note))
+    ops = ops_context(ctx)
+    new = guard(lambda: appeals.set_status(ops, number, status, actor, note))
     click.echo(f"{number}: {new}")
 
 
@@ -69,9 +40,9 @@ def status_cmd(ctx: click.Context, number: str, status: str, note: str | None, a
 @click.pass_context
 def assign_cmd(ctx: click.Context, number: str, target: str, note: str | None, actor: str) -> None:
     """Hand an appeal to a department (by key) or a person (by name)."""
-    config, engine = _engine(ctx)
-    dept, who = _run(lambda: staffops.assign(engine, config, number, target, actor, utcnow(), note))
-    click.echo(f"{number}: {dept} / {who}")
+    ops = ops_context(ctx)
+    done = guard(lambda: appeals.assign(ops, number, target, actor, note))
+    click.echo(f"{number}: {done.department} / {done.assignee}")
 
 
 @click.command("escalate")
@@ -81,8 +52,8 @@ def assign_cmd(ctx: click.Context, number: str, target: str, note: str | None, a
 @click.pass_context
 def escalate_cmd(ctx: click.Context, number: str, note: str, actor: str) -> None:
     """Escalate an appeal to the head organisation (3.6)."""
-    config, engine = _engine(ctx)
-    _run(lambda: staffops.escalate(engine, config, number, actor, utcnow(), note))
+    ops = ops_context(ctx)
+    guard(lambda: appeals.escalate(ops, number, actor, note))
     click.echo(f"{number}: escalated")
 
 
@@ -96,8 +67,8 @@ def escalate_cmd(ctx: click.Context, number: str, note: str, actor: str) -> None
 def close_cmd(ctx: click.Context, number: str, outcome: str | None, text: str | None,
               actor: str) -> None:
     """Close an answered appeal, recording its outcome (3.8)."""
-    _, engine = _engine(ctx)
-    _run(lambda: staffops.close(engine, number, actor, utcnow(), outcome, text))
+    ops = ops_context(ctx)
+    guard(lambda: appeals.close(ops, number, actor, outcome, text))
     click.echo(f"{number}: closed")
 
 
@@ -116,10 +87,9 @@ def measures_cmd() -> None:
 def measures_add(ctx: click.Context, number: str, what: str, who: str, due: str,
                  actor: str) -> None:
     """Plan a measure for appeal NUMBER."""
-    _, engine = _engine(ctx)
+    ops = ops_context(ctx)
     due_on = parse_date(due)
-    measure_id = _run(lambda: staffops.add_measure(engine, number, what, who, due_on, actor,
-                                                   utcnow()))
+    measure_id = guard(lambda: appeals.add_measure(ops, number, what, who, due_on, actor))
     click.echo(f"measure {measure_id} added to {number}")
 
 
@@ -130,9 +100,9 @@ def measures_add(ctx: click.Context, number: str, what: str, who: str, due: str,
 @click.pass_context
 def measures_done(ctx: click.Context, measure_id: int, done_on: str | None, actor: str) -> None:
     """Mark measure MEASURE_ID done."""
-    _, engine = _engine(ctx)
+    ops = ops_context(ctx)
     day = parse_date(done_on) if done_on else date.today()
-    _run(lambda: staffops.complete_measure(engine, measure_id, day, actor, utcnow()))
+    guard(lambda: appeals.complete_measure(ops, measure_id, day, actor))
     click.echo(f"measure {measure_id} done on {day.strftime('%d.%m.%Y')}")
 
 
@@ -141,18 +111,11 @@ def measures_done(ctx: click.Context, measure_id: int, done_on: str | None, acto
 @click.pass_context
 def measures_list(ctx: click.Context, number: str | None) -> None:
     """Measures of one appeal, or every open measure."""
-    _, engine = _engine(ctx)
-    with Session(engine) as session:
-        if number:
-            appeal = register.appeal_by_number(session, number)
-            if appeal is None or appeal.id is None:
-                raise click.ClickException(f"no appeal with number {number!r}")
-            rows = [(appeal.number, m) for m in workflow.measures_of(session, appeal.id)]
-        else:
-            rows = workflow.open_measures(session)
-    for appeal_number, m in rows:
+    ops = ops_context(ctx)
+    rows = guard(lambda: appeals.list_measures(ops, number))
+    for m in rows:
         done = f"done {m.done_on.strftime('%d.%m.%Y')}" if m.done_on else "open"
-        click.echo(f"{m.id:>5} {appeal_number:<12} due {m.due_on.strftime('%d.%m.%Y')}  {done:<16} "
+        click.echo(f"{m.id:>5} {m.appeal_number:<12} due {m.due_on.strftime('%d.%m.%Y')}  {done:<16} "
                    f"{m.who}: {m.what}")
     if not rows:
         click.echo("no measures")
@@ -162,15 +125,9 @@ def measures_list(ctx: click.Context, number: str | None) -> None:
 @click.pass_context
 def migrate_cmd(ctx: click.Context) -> None:
     """Upgrade the journal's schema in place to this version."""
-    from complaintdesk.cli import _app
-    from journal.db import make_engine
-    from journal.schema import current_revision, head_revision, upgrade
-
-    _, config = _app(ctx, logging_on=False)
-    engine = make_engine(config.database.url)
-    before = _run(lambda: current_revision(engine))
-    _run(lambda: upgrade(engine))
-    click.echo(f"journal schema: {before or 'empty'} -> {head_revision()}")
+    _, config = app_config(ctx, logging_on=False)
+    before, after = guard(lambda: admin.migrate(config.database.url))
+    click.echo(f"journal schema: {before or 'empty'} -> {after}")
 
 
 @click.command("purge")
@@ -180,22 +137,12 @@ def migrate_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def purge_cmd(ctx: click.Context, before: str | None, yes: bool) -> None:
     """Remove personal data and files of appeals closed before a date (152-FZ retention)."""
-    from datetime import UTC
-
-    from journal.retention import purge_closed_before
-
-    config, engine = _engine(ctx)
-    if before:
-        cutoff = datetime.combine(parse_date(before), datetime.min.time(), tzinfo=UTC)
-    else:
-        now = utcnow()
-        cutoff = now.replace(year=now.year - config.retention.closed_years)
+    ops = ops_context(ctx)
+    cutoff = admin.purge_cutoff(ops, parse_date(before) if before else None)
     if not yes:
         click.confirm(f"Purge personal data of appeals closed before "
                       f"{cutoff.strftime('%d.%m.%Y')}?", abort=True)
-    with Session(engine) as session:
-        report = purge_closed_before(session, cutoff, config.storage.path, utcnow())
-        session.commit()
+    report = guard(lambda: admin.purge(ops, cutoff))
     click.echo(f"purged {report.appeals} appeals, removed {report.files_removed} files")
 
 
@@ -205,21 +152,11 @@ def purge_cmd(ctx: click.Context, before: str | None, yes: bool) -> None:
 @click.pass_context
 def aside_cmd(ctx: click.Context, limit: int, show_all: bool) -> None:
     """Mail set aside (unreadable, spam, too large, ...): kept, with the reason."""
-    from sqlmodel import col, select
-
-    from base.timeutil import format_datetime
-    from journal.models import OUTCOME_SET_ASIDE, InboundMessage
-
-    config, engine = _engine(ctx)
-    query = select(InboundMessage).where(InboundMessage.outcome == OUTCOME_SET_ASIDE)
-    if not show_all:
-        query = query.where(col(InboundMessage.appeal_id).is_(None),
-                            ~col(InboundMessage.reason).startswith("automated"))
-    with Session(engine) as session:
-        rows = list(session.exec(query.order_by(col(InboundMessage.id).desc()).limit(limit)))
+    ops = ops_context(ctx)
+    rows = guard(lambda: aside.list_set_aside(ops, limit, show_all))
     for row in rows:
-        click.echo(f"{row.id:>6}  {format_datetime(row.received_at, config.organisation.timezone)}"
-                   f"  {row.mailbox} uid {row.uid}  {row.size} B  {row.reason}")
+        click.echo(f"{row.id:>6}  {row.received}  {row.mailbox} uid {row.uid}  {row.size} B  "
+                   f"{row.reason}")
     if not rows:
         click.echo("nothing set aside")
 
@@ -230,17 +167,7 @@ def aside_cmd(ctx: click.Context, limit: int, show_all: bool) -> None:
 @click.pass_context
 def register_aside_cmd(ctx: click.Context, inbound_id: int, actor: str) -> None:
     """Register a set-aside mail as an appeal after all (regulation 1.3)."""
-    from complaintdesk.cli import _app, _deps
-    from pipeline.flow import register_set_aside
-    from journal.models import InboundMessage
-
-    _, config = _app(ctx, logging_on=False)
-    deps = _deps(config)
-    with Session(deps.engine) as session:
-        inbound = session.get(InboundMessage, inbound_id)
-        if inbound is None:
-            raise click.ClickException(f"no inbound mail {inbound_id} (see `complaintdesk aside`)")
-        result = _run(lambda: register_set_aside(session, inbound, deps, actor))
-        session.commit()
-    ack = "; acknowledgement queued" if result.ack_queued else ""
-    click.echo(f"inbound {inbound_id} registered as {result.number}{ack}")
+    ops = ops_context(ctx)
+    done = guard(lambda: aside.register_aside(ops, inbound_id, actor))
+    ack = "; acknowledgement queued" if done.ack_queued else ""
+    click.echo(f"inbound {inbound_id} registered as {done.number}{ack}")

@@ -31,8 +31,9 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def parse_message(data: bytes) -> ParsedMessage:
-    """Parse raw RFC 5322 bytes. Raises ParseError when the bytes are not a mail."""
+def parse_message(data: bytes, *, forwarded: bool = True) -> ParsedMessage:
+    """Parse raw RFC 5322 bytes. Raises ParseError when the bytes are not a mail. With
+    ``forwarded``, attached mails (message/rfc822) are parsed too, one level deep."""
     _check_looks_like_mail(data)
     msg, defects = _mime_tree(data)
     headers = tuple((k.lower(), decode_header_value(v)) for k, v in msg.items())
@@ -60,7 +61,20 @@ def parse_message(data: bytes) -> ParsedMessage:
         attachments=tuple(body.attachments),
         defects=defects,
         report_parts=tuple(body.report_parts),
+        forwarded=_forwarded(body.attachments) if forwarded else (),
     )
+
+
+def _forwarded(attachments: Sequence[ParsedAttachment]) -> tuple[ParsedMessage, ...]:
+    """The attached mails that can be read; one that cannot stays an attachment only."""
+    found = []
+    for att in attachments:
+        if att.content_type == "message/rfc822":
+            try:
+                found.append(parse_message(att.payload, forwarded=False))
+            except (ParseError, RecursionError):
+                continue
+    return tuple(found)
 
 
 def _mime_tree(data: bytes) -> tuple[Message, tuple[str, ...]]:

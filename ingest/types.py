@@ -77,6 +77,9 @@ class ParsedMessage:
     defects: tuple[str, ...] = ()
     # parts of a bounce report (message/delivery-status, returned message) in MIME order
     report_parts: tuple[str, ...] = field(default=())
+    # the attached mails (message/rfc822 attachments) that could be read, in attachment
+    # order, parsed one level deep (theirs are not parsed again)
+    forwarded: tuple[ParsedMessage, ...] = field(default=())
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or None."""

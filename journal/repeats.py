@@ -5,40 +5,34 @@ the two are; staff decide whether to stop the correspondence.
 Only the applicant's own earlier appeals are read, found through the indexed
 ``applicant_email`` and ``applicant_key`` columns (one indexed query each, newest first and
 bounded), never by scanning the journal. Texts are compared on the lemmas stored with each
-appeal at registration, so nothing is re-analysed. Takes the caller's session; never commits.
+appeal at registration (classify.repeats computes them, and the similarity the caller passes
+in), so nothing is re-analysed. Takes the caller's session; never commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from classify.quotes import read_own_text
-from classify.identity import signature_start
-from classify.similarity import applicant_key, lemma_set, similarity
-from classify.types import Applicant
 from journal.models import ANSWERED, CLOSED, CORRESPONDENCE_STOPPED, Appeal
 
 ANSWERED_STATUSES = (ANSWERED, CLOSED, CORRESPONDENCE_STOPPED)
 CANDIDATES_PER_KEY = 200  # an applicant's most recent answered appeals that are compared
 
 
-def prepare_repeat_fields(appeal_text: str, applicant: Applicant) -> tuple[str | None, str]:
-    """(applicant_key, lemmas) to store on a new appeal: the normalised applicant and the
-    space-joined sorted lemmas of the writer's own words (quoted history and signature off)."""
-    own = read_own_text(appeal_text, None, ()).text
-    lines = own.splitlines()
-    body = "\n".join(lines[:signature_start(lines)]) or own
-    return applicant_key(applicant), " ".join(sorted(lemma_set(body)))
+Score = Callable[[frozenset[str], frozenset[str]], float]
 
 
-def find_repeat(session: Session, appeal: Appeal, threshold: float) -> tuple[Appeal, float] | None:
+def find_repeat(session: Session, appeal: Appeal, threshold: float,
+                similarity: Score) -> tuple[Appeal, float] | None:
     """The most similar earlier, fully answered appeal of the same applicant (same e-mail or
-    same applicant key) at or above ``threshold``, with its similarity; None otherwise.
-    On a tie the most recent earlier appeal wins."""
+    same applicant key) at or above ``threshold``, with its ``similarity`` (0..1, computed by
+    classify.repeats on the stored lemmas); None otherwise. On a tie the most recent earlier
+    appeal wins."""
     mine = frozenset(appeal.lemmas.split())
     if not mine:
         return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from journal.models import (
     AuditEvent,
     Measure,
 )
+from journal.types import DueAppeal, DueList, DueMeasure
 
 KIND_LABELS = {"complaint": "жалоба", "claim": "претензия", "appeal": "обращение",
                "suggestion": "предложение", None: "не определён"}
@@ -48,58 +49,6 @@ STATUS_LABELS = {REGISTERED: "зарегистрировано", UNDER_REVIEW: "
                  ESCALATED: "передано в головную организацию",
                  ANSWERED: "дан ответ", CLOSED: "закрыто",
                  CORRESPONDENCE_STOPPED: "переписка прекращена"}
-
-
-@dataclass(frozen=True)
-class DueAppeal:
-    number: str
-    subject: str
-    applicant: str | None
-    department: str | None
-    assignee: str | None
-    status: str
-    due_on: date  # local calendar date
-    days_left: int  # negative: days overdue
-    paused: bool = False
-
-
-@dataclass(frozen=True)
-class DueMeasure:
-    appeal_number: str
-    appeal_assignee: str | None
-    appeal_department: str | None
-    what: str
-    who: str
-    due_on: date
-    days_overdue: int
-
-
-@dataclass(frozen=True)
-class DueList:
-    today: date
-    days_ahead: int
-    due_soon: tuple[DueAppeal, ...] = ()
-    overdue: tuple[DueAppeal, ...] = ()
-    overdue_measures: tuple[DueMeasure, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.due_soon or self.overdue or self.overdue_measures)
-
-    def for_person(self, name: str) -> DueList:
-        """What ``name`` has to act on: their appeals, and measures they or their appeals own."""
-        return replace(
-            self, due_soon=tuple(a for a in self.due_soon if a.assignee == name),
-            overdue=tuple(a for a in self.overdue if a.assignee == name),
-            overdue_measures=tuple(m for m in self.overdue_measures
-                                   if name in (m.who, m.appeal_assignee)),
-        )
-
-    def people(self) -> list[str]:
-        names = {a.assignee for a in (*self.due_soon, *self.overdue) if a.assignee}
-        names |= {m.appeal_assignee for m in self.overdue_measures if m.appeal_assignee}
-        names |= {m.who for m in self.overdue_measures}
-        return sorted(names)
 
 
 def due_list(session: Session, now: datetime, days_ahead: int, tz: str,

@@ -1,4 +1,5 @@
-"""Read-only views of the journal for people: one appeal with its correspondence."""
+"""Read-only views of the journal for people, as plain dicts (JSON-ready, local times): a line
+of the list, and one appeal with its correspondence. Used by operations.appeals."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ from typing import Any
 
 from sqlmodel import Session
 
-from base.errors import NotFoundError
 from base.timeutil import format_date, format_datetime
 from journal import register, workflow
+from journal.models import Appeal
 
 
-def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
-    appeal = register.appeal_by_number(session, number)
-    if appeal is None or appeal.id is None:
-        raise NotFoundError(f"no appeal with number {number!r}")
+def appeal_summary(a: Appeal, tz: str) -> dict[str, Any]:
+    """One line of the journal's list."""
+    return {"number": a.number, "received": format_datetime(a.received_at, tz),
+            "due": format_date(a.due_at, tz), "status": a.status,
+            "applicant": a.applicant_name, "email": a.applicant_email, "subject": a.subject,
+            "kind": a.kind, "department": a.department, "assignee": a.assignee,
+            "anonymous": a.anonymous}
+
+
+def appeal_details(session: Session, appeal: Appeal, tz: str) -> dict[str, Any]:
+    """Everything about one appeal, times in local time ``tz``."""
+    assert appeal.id is not None
     return {
         "number": appeal.number,
         "status": appeal.status,
@@ -73,48 +82,5 @@ def appeal_details(session: Session, number: str, tz: str) -> dict[str, Any]:
 def _number_of(session: Session, appeal_id: int | None) -> str | None:
     if appeal_id is None:
         return None
-    from journal.models import Appeal
-
     other = session.get(Appeal, appeal_id)
     return other.number if other else None
-
-
-_SOURCES = {"mail": "mail", "form": "the web form"}
-
-
-def format_details(d: dict[str, Any]) -> str:
-    who = d["applicant"]
-    name = who.get("organization") or " ".join(
-        p for p in (who.get("last_name"), who.get("first_name"), who.get("middle_name")) if p
-    )
-    lines = [
-        f"Appeal {d['number']}  [{d['status']}]",
-        f"  received {d['received']} by {_SOURCES.get(d['source'], d['source'])}, due {d['due']}",
-        f"  kind {d['kind']}, department {d['department']}"
-        + (f" ({d['region']})" if d["region"] else "") + f", assignee {d['assignee']}",
-        f"  applicant {name or '(not identified)'}; e-mail {who.get('email') or '-'}; "
-        f"phone {who.get('phone') or '-'}; address {who.get('postal_address') or '-'}",
-    ]
-    if d["anonymous"]:
-        lines.append(f"  ANONYMOUS: {', '.join(d['anonymous_reasons'])}")
-    if d["quality_claim"]:
-        lines.append(f"  quality claim; missing: {', '.join(d['missing_documents']) or 'nothing'}")
-    lines.append(f"  subject: {d['subject']}")
-    for a in d["attachments"]:
-        flags = f" [{', '.join(a['flags'])}]" if a["flags"] else ""
-        lines.append(f"  attachment: {a['filename']} ({a['content_type']}, {a['size']} B){flags}")
-    if d["repeat_of"]:
-        lines.append(f"  REPEAT of {d['repeat_of']} (similarity {d['repeat_similarity']:.2f}, 2.4)")
-    if d["outcome"]:
-        lines.append(f"  outcome {d['outcome']}: {d['outcome_text']}")
-    for m in d["measures"]:
-        lines.append(f"  measure {m['id']}: {m['what']} ({m['who']}, due {m['due']}"
-                     + (f", done {m['done']})" if m["done"] else ")"))
-    for o in d["outbox"]:
-        lines.append(f"  mail out: {o['purpose']} to {o['recipient']}: {o['state']}")
-    for e in d["history"]:
-        change = f"{e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
-        lines.append(f"  {e['at']} {e['actor']}: {e['action']} {change}"
-                     + (f" ({e['note']})" if e["note"] else ""))
-    lines += ["", d["text"]]
-    return "\n".join(lines)

@@ -20,7 +20,7 @@ from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage
-from journal.repeats import prepare_repeat_fields
+from classify.repeats import prepare_repeat_fields
 
 log = logging.getLogger(__name__)
 

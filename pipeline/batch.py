@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
 from pipeline.analysis import Analysis
-from base.errors import DaemonError, JournalError, StorageError
+from base.errors import JournalError, StorageError
+from pipeline.faults import FaultGuard, SystemicFault
 from pipeline.flow import Deps, Outcome, Result, log_result, record_in
 from ingest import storage
 from ingest.types import RawMessage
@@ -62,7 +63,7 @@ class PollSummary:
         return text + (f" (stopped: {self.stopped_by})" if self.stopped_by else "")
 
 
-class InfrastructureError(DaemonError):
+class InfrastructureError(SystemicFault):
     """The disk or the database failed: stop this poll, keep the mail on the server, retry."""
 
 
@@ -74,12 +75,14 @@ class RecordingBatch:
         self._session: Session | None = None
         self._pending: list[tuple[RawMessage, Result]] = []
         self._started = 0.0
+        self.guard = FaultGuard()  # issue 9: a fault of the service is not the mail's
 
     def add(self, raw: RawMessage, future: Future[Analysis]) -> Result:
         session = self._open()
         analysis = self.deps.analyzer.result(future)
         try:
             result = record_in(session, raw, analysis, self.deps)
+            self.guard.succeeded()
         except (StorageError, JournalError, SQLAlchemyError) as exc:
             if not isinstance(exc, IntegrityError):
                 self._abort()
@@ -87,12 +90,20 @@ class RecordingBatch:
                     from exc
             result = self._set_aside(session, raw, exc)
         except Exception as exc:  # the one broad except of the loop (house style 5)
+            # --- issue 9: a systemic fault stops the batch, nothing set aside (faults.py) ---
+            fault = self.guard.judge(exc)
+            if fault is not None:
+                self._abort()
+                raise fault from exc
+            # --- end issue 9 ---
             log.exception("uid=%s internal error; setting the mail aside", raw.uid)
             result = self._set_aside(session, raw, exc)
         self._pending.append((raw, result))
         return result
 
     def due(self) -> bool:
+        if self.guard.open:  # issue 9: a streak of errors may yet prove systemic
+            return False
         return bool(self._pending) and (len(self._pending) >= self.size
                                         or time.monotonic() - self._started >= MAX_SECONDS)
 

@@ -11,14 +11,18 @@ from types import FrameType
 
 import schedule
 
+from jinja2 import TemplateError
 from sqlalchemy.exc import SQLAlchemyError
 
 from base.config import ImapSettings
 from base.errors import DaemonError
 from ingest.imap import ImapMailbox
 from journal.db import describe_db_error
+from pipeline.faults import as_systemic
 from pipeline.flow import Deps
-from pipeline.poll import poll_all, queue_daily_digest, send_outbox
+from pipeline.digest import queue_daily_digest
+from pipeline.notify import Notifier
+from pipeline.poll import poll_all, send_outbox
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +57,9 @@ _IDLE_SECONDS = 20.0
 
 
 class Daemon:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, notifier: Notifier | None = None) -> None:
         self.deps = deps
+        self.notifier = notifier or Notifier.from_environment()  # systemd READY/WATCHDOG
         self.stop = threading.Event()
         self._failures = 0
         self._last_error: str | None = None
@@ -78,10 +83,13 @@ class Daemon:
             return
         try:
             self._poll()
+            self.notifier.ping()  # progress: the mailboxes answered and the journal worked
             self._send()
-        except (DaemonError, SQLAlchemyError) as exc:
+        except (DaemonError, SQLAlchemyError, TemplateError, OSError) as exc:
             if isinstance(exc, SQLAlchemyError):
                 exc = DaemonError(f"journal: {describe_db_error(exc)}")
+            elif not isinstance(exc, DaemonError):  # e.g. the digest's template (issue 9)
+                exc = as_systemic(exc) or DaemonError(str(exc))
             self._failures += 1
             pause = min(self.deps.config.daemon.poll_interval_seconds * 2 ** min(self._failures, 6),
                         900.0)
@@ -95,7 +103,8 @@ class Daemon:
         self._failures, self._last_error = 0, None
 
     def _poll(self) -> None:
-        summary, errors = poll_all(self.deps, should_stop=self.stop.is_set)
+        summary, errors = poll_all(self.deps, should_stop=self.stop.is_set,
+                                   progress=lambda _n: self.notifier.ping())
         if summary.fetched:
             log.info("poll: %s", summary.line())
         if errors:
@@ -115,6 +124,7 @@ class Daemon:
         for settings in self.deps.config.all_mailboxes():
             if settings.idle:
                 IdleWatcher(settings, self.wake, self.stop).start()
+        self.notifier.ready()
         self.cycle()
         while not self.stop.is_set():
             scheduler.run_pending()
@@ -123,5 +133,6 @@ class Daemon:
                 self.wake.clear()
                 if not self.stop.is_set():
                     self.cycle()
+        self.notifier.stopping()
         self.deps.analyzer.close()
         log.info("complaintdesk daemon stopped")

@@ -30,7 +30,8 @@ from ingest.attachments import OVERSIZE, attachment_flags
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage, RawMessage
 from journal import register, workflow
-from journal.repeats import find_repeat, prepare_repeat_fields
+from classify.repeats import prepare_repeat_fields, similarity
+from journal.repeats import find_repeat
 from journal.models import (
     OUTCOME_REGISTERED,
     OUTCOME_SET_ASIDE,
@@ -210,7 +211,7 @@ def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
 def _flag_repeat(session: Session, appeal: Appeal, deps: Deps, now: datetime) -> None:
     """A similar question from the same applicant that was already answered (2.4): flagged
     with a link and the similarity; staff decide whether to stop the correspondence."""
-    found = find_repeat(session, appeal, deps.config.journal.repeat_similarity)
+    found = find_repeat(session, appeal, deps.config.journal.repeat_similarity, similarity)
     if found is None:
         return
     earlier, score = found

@@ -26,7 +26,7 @@ from classify.types import ClassifyRules
 from ingest.parse import parse_message
 from ingest.types import RawMessage
 from journal.models import SOURCE_FORM, Appeal, InboundMessage
-from journal.repeats import prepare_repeat_fields
+from classify.repeats import prepare_repeat_fields
 from pipeline.analysis import Analysis
 from pipeline.flow import Deps, Result, log_result, record_in
 from pipeline.formmail import (FORM_MAILBOX, FormSubmission, build_form_message,

@@ -14,12 +14,15 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from classify.rules import rules_from_config
+
 from pipeline.analysis import Analyzer
 from pipeline.batch import PollSummary, record_stream
 from base.config import Config, ImapSettings
 from base.errors import DaemonError
 from pipeline.flow import Deps, Outcome, Result
-from base.timeutil import to_local, utcnow
+from pipeline.preflight import preflight_fault
+from base.timeutil import utcnow
 from ingest.imap import ImapMailbox
 from ingest.types import RawMessage
 from journal import register
@@ -49,7 +52,7 @@ def build_deps(config: Config, now: Callable[[], object] = utcnow,
     create_schema(engine)
     config.storage.path.mkdir(mode=0o700, parents=True, exist_ok=True)
     limits = config.limits
-    rules = config.classify_rules()
+    rules = rules_from_config(config)
     return Deps(
         config=config, engine=engine, env=make_environment(config.templates.path),
         rules=rules, now=now,  # type: ignore[arg-type]
@@ -100,6 +103,11 @@ def poll_all(deps: Deps, should_stop: Callable[[], bool] = lambda: False,
     """Poll every configured mailbox; one that fails does not stop the others.
     Returns the combined summary and one error line per failed mailbox."""
     total, errors = PollSummary(), []
+    # --- issue 9: a fault of the service is found before any mail is fetched ---
+    fault = preflight_fault(deps.config, deps.env, deps.engine)
+    if fault is not None:
+        return total, [fault]
+    # --- end issue 9 ---
     for settings in deps.config.all_mailboxes():
         if should_stop():
             break
@@ -144,20 +152,6 @@ def mark_committed(client: MailboxClient, deps: Deps, name: str, uidvalidity: in
     with Session(deps.engine) as session:
         register.set_marked(session, name, uidvalidity, uids)
         session.commit()
-
-
-def queue_daily_digest(deps: Deps) -> int:
-    """Queue the day's digests (3.7) once the configured local time has passed; they are
-    queued at most once per local day, so calling this every cycle is cheap and safe."""
-    from replies.digest import queue_digests
-
-    cfg, now = deps.config.digest, deps.now()
-    if not cfg.enabled or to_local(now, deps.config.organisation.timezone).strftime("%H:%M") < cfg.at:
-        return 0
-    with Session(deps.engine) as session:
-        queued = queue_digests(session, deps.config, deps.env, now)
-        session.commit()
-    return queued
 
 
 def send_outbox(deps: Deps, unrecorded: set[int] | None = None) -> SendReport:

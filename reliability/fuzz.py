@@ -32,6 +32,7 @@ def run_fuzz(*, examples: int, seed: int) -> ScenarioResult:
 
     from classify import classify_message
     from base.config import load_config
+    from classify.rules import rules_from_config
     from base.errors import ParseError
     from ingest.attachments import attachment_flags
     from ingest.parse import parse_message
@@ -41,7 +42,7 @@ def run_fuzz(*, examples: int, seed: int) -> ScenarioResult:
                             "fuzz")
     timer = Timer()
     samples = seed_mails(seed)
-    rules = load_config(REPO / "config.yaml").classify_rules()
+    rules = rules_from_config(load_config(REPO / "config.yaml"))
     counter = {"examples": 0, "parse_errors": 0}
 
     @st.composite

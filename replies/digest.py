@@ -1,11 +1,9 @@
-"""The daily digest of deadlines (3.7; measures 4.1, 4.2): who gets which list, its text, and
-queuing it in the outbox once per local day.
+"""The daily digest of deadlines (3.7; measures 4.1, 4.2): who gets which list, and its text.
 
-``plan_digests`` and ``render_digest`` are pure: one digest per assignee (to their address in
-``people``, else to their department's address), one with everything to the sales department
-(``digest.all_appeals_to``, regulation 1.4), and nothing to anybody with nothing to report.
-``queue_digests`` is the edge: it reads the journal and writes outbox rows in the caller's
-transaction (the caller commits).
+Pure: one digest per assignee (to their address in ``people``, else to their department's
+address), one with everything to the sales department (``digest.all_appeals_to``, regulation
+1.4), and nothing to anybody with nothing to report. Reading the due list from the journal and
+queuing the digests is pipeline.digest's job.
 """
 
 from __future__ import annotations
@@ -13,17 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
-from sqlmodel import Session, col, select
 
-from base.config import Config
-from journal.models import Outbox
-from journal.reports import DueAppeal, DueList, DueMeasure, day_start, due_list, local_date
-from replies import outbox
-from replies.message import OutgoingMessage, build_mime, new_message_id
+from journal.types import DueAppeal, DueList, DueMeasure
+from replies.message import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -118,37 +111,3 @@ def _appeal(a: DueAppeal) -> dict[str, Any]:
 def _measure(m: DueMeasure) -> dict[str, Any]:
     return {"appeal_number": m.appeal_number, "what": m.what, "who": m.who,
             "due_date": f"{m.due_on:%d.%m.%Y}", "when": days_phrase(-m.days_overdue)}
-
-
-def collect_digests(session: Session, config: Config, env: Environment,
-                    now: datetime) -> list[OutgoingMessage]:
-    """Today's digests, rendered (nothing written)."""
-    tz = config.organisation.timezone
-    due = due_list(session, now, config.digest.days_ahead, tz)
-    people = {p.name: p.email for p in config.people}
-    departments = {d.key: d.email for d in config.departments}
-    plans = plan_digests(due, people, departments, config.digest.all_appeals_to)
-    org = config.organisation.model_dump()
-    return [render_digest(p, env, org, config.journal.deadline_days) for p in plans]
-
-
-def digest_queued_today(session: Session, now: datetime, tz: str) -> bool:
-    since = day_start(local_date(now, tz), tz)
-    query = select(Outbox.id).where(Outbox.purpose == PURPOSE, col(Outbox.created_at) >= since)
-    return session.exec(query.limit(1)).first() is not None
-
-
-def queue_digests(session: Session, config: Config, env: Environment, now: datetime) -> int:
-    """Queue today's digests in the outbox, unless a digest was already queued this local day.
-    Returns how many were queued; the caller commits."""
-    if digest_queued_today(session, now, config.organisation.timezone):
-        log.debug("digest: already queued today")
-        return 0
-    messages = collect_digests(session, config, env, now)
-    for out in messages:
-        message_id = new_message_id(config.smtp.sender)
-        outbox.enqueue(session, appeal_id=None, purpose=PURPOSE, message_id=message_id,
-                       recipient=out.to_address, subject=out.subject,
-                       raw=build_mime(out, config.smtp.sender, message_id, now), now=now)
-    (log.info if messages else log.debug)("digest: %s queued", len(messages))
-    return len(messages)

@@ -130,7 +130,8 @@ def test_a_bad_date_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-de
 def test_daemon_step_queues_the_digest_once_a_day_after_its_time(desk_factory) -> None:
     from datetime import UTC, datetime
 
-    from pipeline.poll import build_deps, queue_daily_digest
+    from pipeline.digest import queue_daily_digest
+    from pipeline.poll import build_deps
     from tests.mailfactory import russian_mail
 
     desk = desk_factory(digest={"at": "08:00", "days_ahead": 30})

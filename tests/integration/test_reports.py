@@ -30,9 +30,10 @@ from journal.report_formats import (
     write_export_xlsx,
     write_report_xlsx,
 )
-from journal.repeats import candidate_queries, find_repeat, prepare_repeat_fields
+from classify.repeats import prepare_repeat_fields, similarity
+from journal.repeats import candidate_queries, find_repeat
 from journal.reports import EXPORT_COLUMNS, build_report, due_list, export_rows
-from replies.digest import collect_digests, queue_digests
+from pipeline.digest import DigestSources, collect_digests, queue_digests
 from replies.render import make_environment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ def add_appeal(session: Session, seq: int, received: datetime, text_: str = TOKE
     appeal.applicant_key, appeal.lemmas = prepare_repeat_fields(text_, applicant)
     session.add(appeal)
     session.flush()
-    found = find_repeat(session, appeal, 0.5)
+    found = find_repeat(session, appeal, 0.5, similarity)
     if found:
         appeal.repeat_of_id, appeal.repeat_similarity = found[0].id, found[1]
     return appeal
@@ -211,7 +212,7 @@ def test_digests_per_assignee_and_everything_to_sales(engine: Engine, config: Co
     env = make_environment(REPO / "templates")
     with Session(engine) as session:
         november(session)
-        mails = {m.to_address: m for m in collect_digests(session, config, env, NOW)}
+        mails = {m.to_address: m for m in collect_digests(session, DigestSources.from_config(config, env), NOW)}
     assert set(mails) == {"d.mikhailov@r31.center-inform.ru", "v.legkiy@r31.center-inform.ru",
                           "otdel.prodazh@r31.center-inform.ru"}
     mikhailov = mails["d.mikhailov@r31.center-inform.ru"]
@@ -237,10 +238,10 @@ def test_digests_are_queued_once_a_local_day(engine: Engine, config: Config) -> 
     env = make_environment(REPO / "templates")
     with Session(engine) as session:
         november(session)
-        assert queue_digests(session, config, env, NOW) == 3
+        assert queue_digests(session, DigestSources.from_config(config, env), NOW) == 3
         session.commit()
-        assert queue_digests(session, config, env, msk(25, 23)) == 0  # still 25.11 in Moscow
-        assert queue_digests(session, config, env, msk(26, 0)) == 3  # the next local day
+        assert queue_digests(session, DigestSources.from_config(config, env), msk(25, 23)) == 0  # still 25.11 in Moscow
+        assert queue_digests(session, DigestSources.from_config(config, env), msk(26, 0)) == 3  # the next local day
         session.commit()
         rows = list(session.exec(select(Outbox)))
     assert len(rows) == 6

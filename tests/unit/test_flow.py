@@ -41,7 +41,8 @@ class FakeMailbox:
 @pytest.fixture
 def deps(tmp_path: Path):
     text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    text = text.replace("path: templates", f"path: {ROOT / 'templates'}")
+    text = text.replace("path: var", f"path: {tmp_path / 'var'}").replace(
+        "sqlite:///var/", f"sqlite:///{tmp_path}/var/")
     cfg = tmp_path / "config.yaml"
     cfg.write_text(text, encoding="utf-8")
     clock = [datetime(2026, 11, 25, 9, 0, tzinfo=UTC)]

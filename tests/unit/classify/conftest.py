@@ -10,6 +10,7 @@ import pytest
 
 from classify.types import ClassifyRules
 from base.config import load_config
+from classify.rules import rules_from_config
 from ingest.parse import parse_message
 from ingest.types import ParsedMessage
 
@@ -25,7 +26,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def rules() -> ClassifyRules:
-    return load_config(REPO / "config.yaml").classify_rules()
+    return rules_from_config(load_config(REPO / "config.yaml"))
 
 
 def make_mail(body: str, *, subject: str = "Обращение", sender: str = "Петров Иван <ivan.petrov@mail.ru>",

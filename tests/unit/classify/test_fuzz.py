@@ -15,9 +15,10 @@ from ingest.parse import parse_message
 
 from conftest import REPO, shared_dir
 from base.config import load_config
+from classify.rules import rules_from_config
 
 SAMPLES = sorted((shared_dir() / "samples" / "emails").glob("*.eml"))
-RULES = load_config(REPO / "config.yaml").classify_rules()
+RULES = rules_from_config(load_config(REPO / "config.yaml"))
 
 
 @st.composite

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from base.config import load_config
 from classify import classify_message
+from classify.rules import rules_from_config
 from ingest.parse import parse_message
 from pipeline.formmail import (Choice, FormFile, FormSubmission, build_form_message,
                                form_message_id, form_uid, given_fields)
@@ -58,7 +59,7 @@ def test_no_e_mail_gives_an_unanswerable_placeholder_sender() -> None:
 
 
 def test_classified_with_the_fields_as_the_applicant() -> None:
-    rules = load_config(ROOT / "config.yaml").classify_rules()
+    rules = rules_from_config(load_config(ROOT / "config.yaml"))
     sub = _sub(text="Здравствуйте, я Сидоров Сидор, пишу по поводу УТМ: не запускается.")
     parsed = parse_message(build_form_message(sub, SENDER, NOW))
     decision = classify_message(parsed, rules, as_appeal=True, given=given_fields(sub))
@@ -71,7 +72,7 @@ def test_classified_with_the_fields_as_the_applicant() -> None:
 
 
 def test_anonymity_comes_from_what_was_filled_in() -> None:
-    rules = load_config(ROOT / "config.yaml").classify_rules()
+    rules = rules_from_config(load_config(ROOT / "config.yaml"))
     sub = _sub(last_name="", first_name="", middle_name="", email="", postal_address="",
                phone="", choice=Choice("other", "Другое"),
                text="Иванов Иван Иванович, г. Белгород, ул. Ленина 1. Товар оказался с браком.")
@@ -83,7 +84,7 @@ def test_anonymity_comes_from_what_was_filled_in() -> None:
 
 
 def test_a_priority_keyword_still_wins_over_the_chosen_project() -> None:
-    rules = load_config(ROOT / "config.yaml").classify_rules()
+    rules = rules_from_config(load_config(ROOT / "config.yaml"))
     sub = _sub(text="Инженер по ЕГАИС нагрубил мне по телефону.")
     parsed = parse_message(build_form_message(sub, SENDER, NOW))
     decision = classify_message(parsed, rules, as_appeal=True, given=given_fields(sub))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.reports import DueAppeal, DueList, DueMeasure
+from journal.types import DueAppeal, DueList, DueMeasure
 from replies.digest import days_phrase, plan_digests, render_digest
 from replies.render import make_environment
 

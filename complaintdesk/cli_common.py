@@ -1,0 +1,128 @@
+"""What every CLI module shares: the click context object, the operations context and the
+mail path's Deps built from it, common options and input parsing, and errors turned into
+one-line messages and exit codes (house style 5: only the CLI does that)."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from base.config import Config, load_config
+from base.errors import ConfigError, DaemonError
+from operations.context import OpsContext
+from pipeline.flow import Deps
+
+T = TypeVar("T")
+
+
+class ConfigProblem(click.ClickException):
+    """A bad config: one line naming the key, exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass
+class AppContext:
+    config_path: Path
+    _config: Config | None = field(default=None, repr=False)
+
+    def load_config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_path)
+            except ConfigError as exc:
+                raise ConfigProblem(str(exc)) from None
+        return self._config
+
+    def check_passwords(self, *sections: str) -> None:
+        config = self.load_config()
+        try:
+            for section in sections:
+                if section == "mailbox":
+                    for i, box in enumerate(config.all_mailboxes()):
+                        box.password("mailbox" if i == 0 else f"mailboxes.{i - 1}")
+                else:
+                    getattr(config, section).password(section)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def app_config(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppContext, Config]:
+    """The root's AppContext and the loaded config; logging set up unless ``logging_on`` is off."""
+    app: AppContext = ctx.find_root().obj
+    config = app.load_config()
+    if logging_on:
+        setup_logging(ctx.find_root().meta.get("log_level") or config.daemon.log_level)
+    return app, config
+
+
+def pipeline_deps(config: Config) -> Deps:
+    """The mail path's Deps (opens the journal); a failure is one line."""
+    from pipeline.poll import build_deps
+
+    return guard(lambda: build_deps(config))
+
+
+def ops_context(ctx: click.Context) -> OpsContext:
+    """The operations' context for a staff command (no logging set-up, no worker processes)."""
+    _, config = app_config(ctx, logging_on=False)
+    return guard(lambda: OpsContext.from_config(config))
+
+
+def guard(work: Callable[[], T]) -> T:
+    """Run ``work``; a DaemonError becomes a one-line message and exit code 1."""
+    try:
+        return work()
+    except DaemonError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def default_actor() -> str:
+    try:
+        return os.environ.get("COMPLAINTDESK_ACTOR") or getpass.getuser()
+    except OSError:  # no login name at all (a bare container)
+        return "staff"
+
+
+def actor_option(fn: Any, help: str = "Who makes the change (recorded in the audit trail).") -> Any:
+    return click.option("--actor", default=default_actor,
+                        show_default="$COMPLAINTDESK_ACTOR or $USER", help=help)(fn)
+
+
+def parse_date(value: str) -> date:
+    """25.11.2026 or 2026-11-25."""
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"{value!r} is not a date like 25.11.2026")
+
+
+def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A calendar date as 25.11.2026 or 2026-11-25 (an option callback)."""
+    if value is None:
+        return None
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"{value!r} is not a date (DD.MM.YYYY or YYYY-MM-DD)", ctx, param)
