@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from classify import classify_message
-from classify.given import GivenFields
 from classify.types import ClassifyRules
 from ingest.parse import parse_message
 from ingest.types import RawMessage
@@ -30,7 +29,7 @@ from classify.repeats import prepare_repeat_fields
 from pipeline.analysis import Analysis
 from pipeline.flow import Deps, Result, log_result, record_in
 from pipeline.formmail import (FORM_MAILBOX, FormSubmission, build_form_message,
-                               form_message_id, form_uid, given_fields)
+                               form_message_id, form_uid, given_from_message)
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -58,7 +57,7 @@ def submit_form(sub: FormSubmission, deps: Deps, set_aside: str | None = None) -
     uidvalidity, uid = form_uid(sub.token)
     raw = RawMessage(FORM_MAILBOX, uidvalidity, uid,
                      build_form_message(sub, deps.config.smtp.sender, deps.now()))
-    analysis = analyze_form(raw.data, given_fields(sub), deps.rules, set_aside)
+    analysis = analyze_form(raw.data, deps.rules, set_aside)
     with _LOCK:
         earlier = find_receipt(deps, message_id)
         if earlier is not None:
@@ -75,13 +74,12 @@ def submit_form(sub: FormSubmission, deps: Deps, set_aside: str | None = None) -
         None, None, set_aside=result.reason)
 
 
-def analyze_form(data: bytes, given: GivenFields, rules: ClassifyRules,
-                 set_aside: str | None = None) -> Analysis:
+def analyze_form(data: bytes, rules: ClassifyRules, set_aside: str | None = None) -> Analysis:
     """parse → classify of the generated message, as ``pipeline.analysis.analyze`` does for a
-    mail, with the form's fields as the applicant. Never set aside as automated or spam: the
-    form has its own robot checks, which arrive as ``set_aside``."""
+    mail, with the form's fields (its X-Form-* headers) as the applicant. Never set aside as
+    automated or spam: the form has its own robot checks, which arrive as ``set_aside``."""
     parsed = parse_message(data)  # our own message: a ParseError here is our bug, not the visitor's
-    decision = classify_message(parsed, rules, as_appeal=True, given=given)
+    decision = classify_message(parsed, rules, as_appeal=True, given=given_from_message(parsed))
     fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
     return Analysis(parsed, decision, set_aside, fields)
 

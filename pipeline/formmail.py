@@ -20,6 +20,7 @@ from base.config import Config
 from classify.contacts import phone_e164
 from classify.given import GivenFields
 from classify.types import Applicant
+from ingest.types import ParsedMessage
 from replies.message import (OutgoingAttachment, OutgoingMessage, build_mime, one_line,
                             split_sender)
 
@@ -98,15 +99,29 @@ def form_uid(token: str) -> tuple[int, int]:
 
 def given_fields(sub: FormSubmission) -> GivenFields:
     """The applicant exactly as the fields state it, and the chosen project."""
-    person = bool(sub.last_name or sub.first_name)
-    kind = "legal_entity" if sub.organization else "individual" if person else "unknown"
+    values = {attr: getattr(sub, attr) for _, attr in _HEADERS}
+    return _given(values, sub.choice.department, sub.choice.region)
+
+
+def given_from_message(parsed: ParsedMessage) -> GivenFields:
+    """The same, read back from the stored message's ``X-Form-*`` headers: the raw message
+    alone decides the registration (also when staff register a set-aside submission later).
+    Only for messages this service built (inbound_message.mailbox == FORM_MAILBOX)."""
+    values = {attr: parsed.header(header) or "" for header, attr in _HEADERS}
+    department, _, region = (parsed.header("x-form-subject-choice") or OTHER).partition(":")
+    return _given(values, None if department == OTHER else department, region or None)
+
+
+def _given(v: dict[str, str], department: str | None, region: str | None) -> GivenFields:
+    person = bool(v["last_name"] or v["first_name"])
+    kind = "legal_entity" if v["organization"] else "individual" if person else "unknown"
     applicant = Applicant(
-        type=kind, last_name=sub.last_name or None, first_name=sub.first_name or None,
-        middle_name=sub.middle_name or None, organization=sub.organization or None,
-        inn=sub.inn or None, postal_address=sub.postal_address or None,
-        email=sub.email.lower() or None, phone=(phone_e164(sub.phone) or sub.phone) or None,
+        type=kind, last_name=v["last_name"] or None, first_name=v["first_name"] or None,
+        middle_name=v["middle_name"] or None, organization=v["organization"] or None,
+        inn=v["inn"] or None, postal_address=v["postal_address"] or None,
+        email=v["email"].lower() or None, phone=(phone_e164(v["phone"]) or v["phone"]) or None,
     )
-    return GivenFields(applicant, sub.choice.department, sub.choice.region)
+    return GivenFields(applicant, department, region)
 
 
 _HEADERS = (("X-Form-Last-Name", "last_name"), ("X-Form-First-Name", "first_name"),

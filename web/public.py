@@ -19,10 +19,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData, UploadFile
 
 from base.config import Config
+from base.errors import DaemonError
 from base.timeutil import format_date
+from journal.db import describe_db_error
 from pipeline.flow import Deps
 from pipeline.formflow import FormReceipt, submit_form
 from pipeline.formmail import form_choices
@@ -86,8 +89,14 @@ class _Page:
                              formtoken.token_of(stamp_value), self.choices, self.settings)
         if checked.submission is None:
             return self._form(request, checked.values, checked.errors, stamp_value, 422)
-        receipt = await run_in_threadpool(submit_form, checked.submission, self.deps,
-                                          self._robot(posted, stamp, now))
+        try:
+            receipt = await run_in_threadpool(submit_form, checked.submission, self.deps,
+                                              self._robot(posted, stamp, now))
+        except (DaemonError, SQLAlchemyError, OSError) as exc:  # the service's fault, not theirs
+            log.error("form: submission not recorded (will be on resend): %s",
+                      describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else exc)
+            return self._form(request, checked.values, {"_": _FAULT}, stamp_value, 503,
+                              {"Retry-After": "120"})
         return self._receipt(request, checked, receipt)
 
     def _robot(self, posted: dict[str, str], stamp: formtoken.Stamp | None, now: float) -> str | None:
@@ -141,6 +150,9 @@ class _Page:
             "Cache-Control": "no-store", **(headers or {})})
 
 
+_FAULT = ("Обращение не удалось зарегистрировать из-за технической неполадки у нас. Всё, что вы "
+          "написали, сохранено ниже: отправьте форму ещё раз через несколько минут (файлы нужно "
+          "выбрать заново) или напишите нам по электронной почте.")
 _LIMITED = ("С вашего адреса за последний час отправлено слишком много обращений. Попробуйте "
             "позже или напишите нам по электронной почте: текст, набранный в форме, сохранён ниже.")
 

@@ -132,6 +132,11 @@ def test_a_honeypot_hit_is_kept_set_aside_not_registered(site: Site) -> None:
     assert inbound.outcome == "set_aside" and "hidden field" in (inbound.reason or "")
     assert site.desk.rows(Appeal) == [] and site.desk.rows(Outbox) == []
     assert any((site.desk.config.storage.path / "raw").rglob(inbound.sha256 + "*"))
+    registered = site.desk.cli("register-aside", str(inbound.id), "--actor", "orlova")
+    assert registered.exit_code == 0, registered.output  # staff decide it is an appeal (1.3)
+    [appeal] = site.desk.rows(Appeal)
+    assert (appeal.source, appeal.applicant_name) == ("form", "Кузнецова Анна Сергеевна")
+    assert appeal.department == "internet_reporting"  # the fields, read back from the raw message
 
 
 def test_a_form_sent_too_fast_is_set_aside(site_factory: Callable[..., Site]) -> None:
@@ -189,3 +194,19 @@ def test_a_hostile_file_name_and_html_are_stored_and_shown_as_text(site: Site) -
     [attachment] = site.desk.rows(Attachment)
     assert appeal.text == text and attachment.filename == name
     assert name in site.desk.cli("show", appeal.number).output
+
+
+def test_a_fault_of_the_service_keeps_what_was_typed_and_the_resend_registers_once(
+        site: Site) -> None:
+    store = site.desk.config.storage.path
+    stamp = site.stamp()
+    store.rename(store.with_name("var-away"))
+    store.write_text("not a folder")  # the store cannot be written: the service's fault
+    broken = site.post(_fields(), stamp=stamp)
+    assert broken.status_code == 503 and "ошибка подписи" in broken.text
+    store.unlink()
+    store.with_name("var-away").rename(store)
+    assert site.desk.rows(Appeal) == [] and site.desk.rows(InboundMessage) == []
+    again = site.post(_fields(), stamp=stamp)
+    assert again.status_code == 200 and NUMBER.search(again.text)
+    assert len(site.desk.rows(Appeal)) == 1

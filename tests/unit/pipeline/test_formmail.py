@@ -90,3 +90,12 @@ def test_a_priority_keyword_still_wins_over_the_chosen_project() -> None:
     decision = classify_message(parsed, rules, as_appeal=True, given=given_fields(sub))
     assert decision.department == "sales"
     assert any("chosen on the form, but" in r for r in decision.reasons)
+
+
+def test_the_stored_message_alone_gives_the_same_fields() -> None:
+    from pipeline.formmail import given_from_message
+
+    for sub in (_sub(), _sub(organization="ООО «Ромашка»", inn="3123456789", last_name="",
+                             first_name="", middle_name="", choice=Choice("other", "Другое"))):
+        parsed = parse_message(build_form_message(sub, SENDER, NOW))
+        assert given_from_message(parsed) == given_fields(sub)
