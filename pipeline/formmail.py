@@ -9,9 +9,11 @@ message. The subject choices come from the departments. Pure: no clock, no I/O.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import mimetypes
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -134,17 +136,25 @@ def build_form_message(sub: FormSubmission, sender: str, now: datetime) -> bytes
     """The submission as the bytes of one RFC 5322 message (CRLF line ends), built by the same
     MIME builder as our own mail (``replies.message.build_mime``), the fields as headers."""
     name = " ".join(p for p in (sub.last_name, sub.first_name, sub.middle_name) if p)
+    # each file goes through the MIME builder as a short random stand-in whose one base64
+    # line is then swapped for the file's base64 (the e-mail package writes large payloads
+    # line by line, ~100 ms for a photo); the bytes are the same as without the swap
+    stand_ins = [secrets.token_bytes(45) for _ in sub.files]
     out = OutgoingMessage(
         purpose="form", to_address=split_sender(sender)[1] or "complaintdesk.invalid",
         to_name=None, subject=sub.choice.title, text=sub.text,
-        attachments=tuple(OutgoingAttachment(_CONTROL.sub("", f.filename), f.content_type, f.data)
-                          for f in sub.files))
+        attachments=tuple(OutgoingAttachment(_CONTROL.sub("", f.filename), f.content_type, s)
+                          for f, s in zip(sub.files, stand_ins)))
     applicant = (name or sub.organization, sub.email.strip() or "no-address@form.invalid")
     fields = [("X-Complaintdesk-Source", "form"), ("X-Form-Subject-Choice", sub.choice.key)]
     fields += [(header, getattr(sub, attr)) for header, attr in _HEADERS if getattr(sub, attr)]
     head = "".join(f"{key}: {_encoded(value)}\r\n" for key, value in fields).encode("ascii")
-    return head + build_mime(out, f"{applicant[0]} <{applicant[1]}>",
+    wire = head + build_mime(out, f"{applicant[0]} <{applicant[1]}>",
                              form_message_id(sub.token, sender), now)
+    for f, stand_in in zip(sub.files, stand_ins):
+        wire = wire.replace(base64.b64encode(stand_in) + b"\r\n",
+                            base64.encodebytes(f.data).replace(b"\n", b"\r\n"), 1)
+    return wire
 
 
 def _encoded(value: str) -> str:

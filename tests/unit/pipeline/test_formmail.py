@@ -99,3 +99,13 @@ def test_the_stored_message_alone_gives_the_same_fields() -> None:
                              first_name="", middle_name="", choice=Choice("other", "Другое"))):
         parsed = parse_message(build_form_message(sub, SENDER, NOW))
         assert given_from_message(parsed) == given_fields(sub)
+
+
+def test_large_files_come_back_byte_for_byte() -> None:
+    import os
+
+    data = [os.urandom(900_000), b"", os.urandom(57), os.urandom(58)]
+    files = tuple(FormFile(f"файл {i}.pdf", d) for i, d in enumerate(data))
+    parsed = parse_message(build_form_message(_sub(files=files), SENDER, NOW))
+    assert [a.payload for a in parsed.attachments] == data
+    assert [a.filename for a in parsed.attachments] == [f.filename for f in files]
