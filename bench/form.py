@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -102,7 +103,7 @@ def run(samples: int, photo_kb: int, database: str) -> dict[str, Any]:
             if pg:
                 pg.stop()
     return {"database": database, "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            **results}
+            "load_average_1min": round(os.getloadavg()[0], 1), **results}
 
 
 def main() -> None:
@@ -112,6 +113,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     result = run(args.samples, args.photo_kb, args.database)
+    print(f"{args.database}, load average {result['load_average_1min']} on {os.cpu_count()} cores")
     for name, row in result.items():
         if isinstance(row, dict):
             print(f"{name:<22} p50 {row['p50_ms']:>7} ms   p95 {row['p95_ms']:>7} ms   "

@@ -2,7 +2,8 @@
 uvicorn on loopback in a thread (tests, bench/form.py and the demo use it).
 
 Until the staff desk's ``web.app.create_app`` exists this builds a minimal app of its own;
-once it does, the real app is used (its security headers included).
+once it does, the real app is used (its security headers included), with the form mounted
+through its ``extra_routers``.
 """
 
 from __future__ import annotations
@@ -28,11 +29,18 @@ STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
 def public_app(config: Config, deps: Deps | None = None,
                limiter: RateLimiter | None = None) -> FastAPI:
-    """A minimal app serving /appeal and /static (the staff desk's app adds the rest)."""
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    app.include_router(make_public_router(config, deps, limiter))
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    return app
+    """The web app with the /appeal router: the staff desk's ``create_app`` (its security
+    headers, CSP included) once it exists, else a minimal app serving /appeal and /static."""
+    router = make_public_router(config, deps, limiter)
+    try:
+        from web.app import create_app  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+        app.include_router(router)
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        return app
+    made: FastAPI = create_app(config, extra_routers=[router], index_in_background=False)
+    return made
 
 
 @contextmanager
