@@ -28,7 +28,7 @@ from base.timeutil import format_date
 from journal.db import describe_db_error
 from pipeline.flow import Deps
 from pipeline.formflow import FormReceipt, submit_form
-from pipeline.formmail import form_choices
+from pipeline.formmail import FormSubmission, form_choices
 from replies.message import split_sender
 from web import formtoken
 from web.public_form import HONEYPOT, Checked, Upload, check_form
@@ -89,9 +89,14 @@ class _Page:
                              formtoken.token_of(stamp_value), self.choices, self.settings)
         if checked.submission is None:
             return self._form(request, checked.values, checked.errors, stamp_value, 422)
+        return await self._submit(request, checked, checked.submission,
+                                  self._robot(posted, stamp, now), stamp_value)
+
+    async def _submit(self, request: Request, checked: Checked, sub: FormSubmission,
+                      robot: str | None, stamp_value: str) -> HTMLResponse:
+        """Register (or set aside) a checked submission and show its receipt."""
         try:
-            receipt = await run_in_threadpool(submit_form, checked.submission, self.deps,
-                                              self._robot(posted, stamp, now))
+            receipt = await run_in_threadpool(submit_form, sub, self.deps, robot)
         except (DaemonError, SQLAlchemyError, OSError) as exc:  # the service's fault, not theirs
             log.error("form: submission not recorded (will be on resend): %s",
                       describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else exc)

@@ -43,6 +43,7 @@ def check_form(posted: Mapping[str, str], uploads: list[Upload], token: str,
                choices: tuple[Choice, ...], settings: FormSettings) -> Checked:
     """The posted fields checked against the form's rules (see the module docstring)."""
     values = {name: _clean(name, posted.get(name, "")) for name in TEXT_FIELDS}
+    values["consent"] = "yes" if posted.get("consent") == "yes" else ""
     errors: dict[str, str] = {}
     for name, limit in _MAX_CHARS.items():
         if len(values[name]) > limit:
@@ -51,7 +52,7 @@ def check_form(posted: Mapping[str, str], uploads: list[Upload], token: str,
     choice = next((c for c in choices if c.key == values["subject"]), None)
     if choice is None:
         errors["subject"] = "Выберите тему обращения (или «Другое»)."
-    if posted.get("consent") != "yes":
+    if not values["consent"]:
         errors["consent"] = ("Отметьте согласие на обработку персональных данных: без него "
                              "обращение через форму принять нельзя.")
     files = _check_files(uploads, settings, errors)
