@@ -200,5 +200,7 @@ def test_preview_edit_and_templates(desk_factory: Any, monkeypatch: pytest.Monke
     for name in ("request_documents", "request_explanation", "answer", "escalation_notice",
                  "correspondence_stopped", "final_answer"):
         assert name in listed
-    assert "required: documents" in listed and "acknowledgement" not in listed
+    replies_part, _, others = listed.partition("other templates")
+    assert "required: documents" in replies_part and "acknowledgement" not in replies_part
+    assert "acknowledgement.ru.txt.j2" in others  # not a reply, but its file is shown
     assert any(e.action == "reply" for e in desk.rows(AuditEvent))
