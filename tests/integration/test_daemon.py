@@ -44,7 +44,11 @@ def test_idle_wakes_the_daemon_and_sigterm_stops_it(desk_factory, tmp_path: Path
 def test_daemon_survives_a_dead_imap_server_with_one_line(desk_factory, tmp_path: Path) -> None:
     desk = desk_factory(daemon={"poll_interval_seconds": 0.5}, mailbox={"port": 1, "idle": False})
     proc = _start(desk, tmp_path)
-    time.sleep(4)
+    deadline = time.monotonic() + 60  # a loaded machine starts the daemon slowly
+    while "unreachable" not in (tmp_path / "daemon.log").read_text() and time.monotonic() < deadline:
+        assert proc.poll() is None, (tmp_path / "daemon.log").read_text()
+        time.sleep(0.2)
+    time.sleep(2)  # several more polls against the dead server: still one line
     assert proc.poll() is None
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
