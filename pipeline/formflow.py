@@ -17,13 +17,15 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
+from base.errors import JournalError, StorageError
 from classify import classify_message
 from classify.types import ClassifyRules
 from ingest.parse import parse_message
 from ingest.types import RawMessage
+from journal.db import describe_db_error
 from journal.models import SOURCE_FORM, Appeal, InboundMessage
 from classify.repeats import prepare_repeat_fields
 from pipeline.analysis import Analysis
@@ -49,7 +51,17 @@ class FormReceipt:
 
 def submit_form(sub: FormSubmission, deps: Deps, set_aside: str | None = None) -> FormReceipt:
     """Register one submission (or keep it set aside with ``set_aside`` as the reason: a robot).
-    Raises only for faults of the service (journal down, store unwritable)."""
+    Raises only DaemonError, for faults of the service (JournalError: the journal failed;
+    StorageError: the store cannot be written); the resend of the same form is then safe."""
+    try:
+        return _submit(sub, deps, set_aside)
+    except SQLAlchemyError as exc:
+        raise JournalError(f"form: {describe_db_error(exc)}") from exc
+    except OSError as exc:
+        raise StorageError(f"form: {type(exc).__name__}: {exc.strerror}") from exc
+
+
+def _submit(sub: FormSubmission, deps: Deps, set_aside: str | None) -> FormReceipt:
     message_id = form_message_id(sub.token, deps.config.smtp.sender)
     earlier = find_receipt(deps, message_id)
     if earlier is not None:

@@ -91,6 +91,11 @@ def form_message_id(token: str, sender: str) -> str:
     return f"<form.{token}@{one_line(domain)}>"
 
 
+def sender_address(sender: str) -> str:
+    """The bare address of ``smtp.sender`` (the form names it as the other way to write)."""
+    return split_sender(sender)[1]
+
+
 def form_uid(token: str) -> tuple[int, int]:
     """(uidvalidity, uid) of the submission's inbound row: 62 bits of the token's hash, so that
     two processes registering the same token collide on the row's unique key."""

@@ -19,17 +19,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData, UploadFile
 
 from base.config import Config
 from base.errors import DaemonError
 from base.timeutil import format_date
-from journal.db import describe_db_error
 from pipeline.flow import Deps
 from pipeline.formflow import FormReceipt, submit_form
-from pipeline.formmail import FormSubmission, form_choices
-from replies.message import split_sender
+from pipeline.formmail import FormSubmission, form_choices, sender_address
 from web import formtoken
 from web.public_form import HONEYPOT, Checked, Upload, check_form
 from web.ratelimit import RateLimiter
@@ -97,9 +94,8 @@ class _Page:
         """Register (or set aside) a checked submission and show its receipt."""
         try:
             receipt = await run_in_threadpool(submit_form, sub, self.deps, robot)
-        except (DaemonError, SQLAlchemyError, OSError) as exc:  # the service's fault, not theirs
-            log.error("form: submission not recorded (will be on resend): %s",
-                      describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else exc)
+        except DaemonError as exc:  # the service's fault (journal, store), not the visitor's
+            log.error("form: submission not recorded (will be on resend): %s", exc)
             return self._form(request, checked.values, {"_": _FAULT}, stamp_value, 503,
                               {"Retry-After": "120"})
         return self._receipt(request, checked, receipt)
@@ -134,7 +130,7 @@ class _Page:
         return self._render(request, "public/form.html.j2", status, headers, values=values,
                             errors=errors, stamp=stamp, choices=self.choices,
                             settings=self.settings, honeypot=HONEYPOT,
-                            mailbox=split_sender(self.config.smtp.sender)[1])
+                            mailbox=sender_address(self.config.smtp.sender))
 
     def _receipt(self, request: Request, checked: Checked, receipt: FormReceipt) -> HTMLResponse:
         sub = checked.submission
