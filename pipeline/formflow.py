@@ -6,7 +6,7 @@
 Everything after building the message is the flow's own code (``pipeline.flow.record_in``),
 so a form appeal is registered, routed and acknowledged exactly like a mail. The only calls
 into the flow are in ``_record`` (kept apart so they are easy to re-point). The same token
-gives the same appeal: looked up first, serialised per process, and across processes the
+and content give the same appeal: looked up first, serialised per process, and across processes the
 inbound row's unique key (``form_uid``) turns a second registration into a rollback.
 """
 
@@ -31,7 +31,8 @@ from classify.repeats import prepare_repeat_fields
 from pipeline.analysis import Analysis
 from pipeline.flow import Deps, Result, log_result, record_in
 from pipeline.formmail import (FORM_MAILBOX, FormSubmission, build_form_message,
-                               form_message_id, form_uid, given_from_message)
+                               form_message_id, form_uid, given_from_message,
+                               submission_key)
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -62,11 +63,12 @@ def submit_form(sub: FormSubmission, deps: Deps, set_aside: str | None = None) -
 
 
 def _submit(sub: FormSubmission, deps: Deps, set_aside: str | None) -> FormReceipt:
-    message_id = form_message_id(sub.token, deps.config.smtp.sender)
+    key = submission_key(sub)
+    message_id = form_message_id(key, deps.config.smtp.sender)
     earlier = find_receipt(deps, message_id)
     if earlier is not None:
         return earlier
-    uidvalidity, uid = form_uid(sub.token)
+    uidvalidity, uid = form_uid(key)
     raw = RawMessage(FORM_MAILBOX, uidvalidity, uid,
                      build_form_message(sub, deps.config.smtp.sender, deps.now()))
     analysis = analyze_form(raw.data, deps.rules, set_aside)

@@ -3,8 +3,8 @@
 The message is what gets stored raw and read by the same parse → classify → register path as
 a mail from the mailbox. The fields travel as ``X-Form-*`` headers (RFC 2047 encoded), the text
 as the text/plain body exactly as typed, the files as attachments (RFC 2231 names). Its
-Message-ID comes from the form's idempotency token, so a double click or a resend is the same
-message. The subject choices come from the departments. Pure: no clock, no I/O.
+Message-ID comes from the form's idempotency token and the content, so a double click or a
+resend is the same message. The subject choices come from the departments. Pure: no clock, no I/O.
 """
 
 from __future__ import annotations
@@ -85,10 +85,22 @@ def form_choices(config: Config) -> tuple[Choice, ...]:
     return (*out, Choice(OTHER, "Другое"))
 
 
-def form_message_id(token: str, sender: str) -> str:
-    """The submission's Message-ID: the same token gives the same id (one appeal)."""
+def submission_key(sub: FormSubmission) -> str:
+    """What makes two posts the same appeal: the form's token and what was sent. A double
+    click or a resend is the same key; a form reused (the browser's Back) for a different
+    appeal is a new one, never swallowed as a duplicate (1.3)."""
+    digest = hashlib.sha256(sub.token.encode())
+    for value in (sub.choice.key, sub.text, *(getattr(sub, attr) for _, attr in _HEADERS)):
+        digest.update(b"\0" + value.encode())
+    for f in sub.files:
+        digest.update(b"\0" + f.filename.encode() + b"\0" + hashlib.sha256(f.data).digest())
+    return f"{sub.token}.{digest.hexdigest()[:16]}"
+
+
+def form_message_id(key: str, sender: str) -> str:
+    """The submission's Message-ID: the same key gives the same id (one appeal)."""
     domain = split_sender(sender)[1].rpartition("@")[2] or "complaintdesk.invalid"
-    return f"<form.{token}@{one_line(domain)}>"
+    return f"<form.{key}@{one_line(domain)}>"
 
 
 def sender_address(sender: str) -> str:
@@ -96,10 +108,10 @@ def sender_address(sender: str) -> str:
     return split_sender(sender)[1]
 
 
-def form_uid(token: str) -> tuple[int, int]:
-    """(uidvalidity, uid) of the submission's inbound row: 62 bits of the token's hash, so that
-    two processes registering the same token collide on the row's unique key."""
-    digest = hashlib.sha256(token.encode()).digest()
+def form_uid(key: str) -> tuple[int, int]:
+    """(uidvalidity, uid) of the submission's inbound row: 62 bits of the key's hash, so that
+    two processes registering the same submission collide on the row's unique key."""
+    digest = hashlib.sha256(key.encode()).digest()
     return (int.from_bytes(digest[:4], "big") & 0x7FFFFFFF,
             int.from_bytes(digest[4:8], "big") & 0x7FFFFFFF)
 
@@ -155,7 +167,7 @@ def build_form_message(sub: FormSubmission, sender: str, now: datetime) -> bytes
     fields += [(header, getattr(sub, attr)) for header, attr in _HEADERS if getattr(sub, attr)]
     head = "".join(f"{key}: {_encoded(value)}\r\n" for key, value in fields).encode("ascii")
     wire = head + build_mime(out, f"{applicant[0]} <{applicant[1]}>",
-                             form_message_id(sub.token, sender), now)
+                             form_message_id(submission_key(sub), sender), now)
     for f, stand_in in zip(sub.files, stand_ins):
         wire = wire.replace(base64.b64encode(stand_in) + b"\r\n",
                             base64.encodebytes(f.data).replace(b"\n", b"\r\n"), 1)

@@ -210,3 +210,11 @@ def test_a_fault_of_the_service_keeps_what_was_typed_and_the_resend_registers_on
     again = site.post(_fields(), stamp=stamp)
     assert again.status_code == 200 and NUMBER.search(again.text)
     assert len(site.desk.rows(Appeal)) == 1
+
+
+def test_a_form_reused_for_a_different_appeal_is_a_new_appeal(site: Site) -> None:
+    stamp = site.stamp()  # the browser's Back: the same form, another appeal written in it
+    first = site.post(_fields(), stamp=stamp)
+    second = site.post(_fields(text="Совсем другой вопрос: как продлить сертификат?"), stamp=stamp)
+    numbers = [NUMBER.search(r.text).group(1) for r in (first, second)]  # type: ignore[union-attr]
+    assert numbers[0] != numbers[1] and len(site.desk.rows(Appeal)) == 2

@@ -10,7 +10,7 @@ from classify import classify_message
 from classify.rules import rules_from_config
 from ingest.parse import parse_message
 from pipeline.formmail import (Choice, FormFile, FormSubmission, build_form_message,
-                               form_message_id, form_uid, given_fields)
+                               form_message_id, form_uid, given_fields, submission_key)
 
 ROOT = Path(__file__).resolve().parents[3]
 SENDER = "АО «ЦентрИнформ» <pretenzii@r31.center-inform.ru>"
@@ -32,7 +32,7 @@ def _sub(**kw: object) -> FormSubmission:
 
 def test_fields_text_and_files_survive_the_mail_parser() -> None:
     parsed = parse_message(build_form_message(_sub(), SENDER, NOW))
-    assert parsed.message_id == form_message_id("A" * 22, SENDER)
+    assert parsed.message_id == form_message_id(submission_key(_sub()), SENDER)
     assert parsed.subject == "Сопровождение ПС ЕГАИС, Брянская область"
     assert parsed.text == "Не работает УТМ.\nВторая строка <b>как есть</b>."
     assert parsed.from_address == "petrov@example.ru" and parsed.from_name == "Петров Пётр Петрович"
@@ -43,6 +43,14 @@ def test_fields_text_and_files_survive_the_mail_parser() -> None:
     assert parsed.attachments[0].payload == b"\xff\xd8\xff\xe0jpeg"
     assert parsed.attachments[0].content_type == "image/jpeg"
     assert parsed.header("bcc") is None  # a file name cannot add a header
+
+
+def test_the_same_token_and_content_is_the_same_submission() -> None:
+    assert submission_key(_sub()) == submission_key(_sub())
+    assert submission_key(_sub()).startswith("A" * 22 + ".")
+    assert submission_key(_sub(text="Другое обращение")) != submission_key(_sub())
+    assert submission_key(_sub(files=())) != submission_key(_sub())
+    assert submission_key(_sub(token="B" * 22)) != submission_key(_sub())
 
 
 def test_the_same_token_is_the_same_message_and_row() -> None:
