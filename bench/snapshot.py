@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 ENV_ORIGIN = "CD_BENCH_ORIGIN"
-COPY = ("complaintdesk", "ingest", "classify", "journal", "replies", "templates", "bench", "tests",
-        "config.yaml", "pyproject.toml")
+COPY = ("base", "ingest", "classify", "journal", "replies", "pipeline", "operations", "web",
+        "complaintdesk", "templates", "bench", "tests", "config.yaml", "pyproject.toml")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "results.json", ".pytest_cache")
 
 

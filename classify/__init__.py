@@ -1,8 +1,8 @@
 """Classify: pure functions that read a parsed mail the way a careful clerk would.
 
 No IMAP, SMTP, database, clock or config file access here: rules come in as data.
-The one entry point is ``classify_message``; it never raises (a failure inside becomes a
-Classification with the default route and the error in ``reasons``).
+The one entry point is ``classify_message``; it has no catch-all: a bug raises, the fuzz tests
+catch it, and in production the runner (pipeline.batch) sets the mail aside with its reason.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from classify.latin import acronyms_to_cyrillic, is_translit, to_cyrillic
 from classify.kind import decide_kind, is_quality_claim
 from classify.quotes import Reading, is_own_address, read_own_text, subject_as_text
 from classify.routing import route_appeal
-from classify.types import Applicant, Classification, ClassifyRules
+from classify.types import Classification, ClassifyRules
 from classify.webform import WebForm, read_webform
 from ingest.types import ParsedMessage
 
@@ -29,17 +29,15 @@ log = logging.getLogger(__name__)
 
 def classify_message(parsed: ParsedMessage, rules: ClassifyRules,
                      as_appeal: bool = False, given: GivenFields | None = None) -> Classification:
-    """The whole decision on one mail, with reasons. Never raises. ``as_appeal`` reads it as
-    an appeal even when it looks automated (staff overruled the automatic verdict). ``given``:
-    the public form's fields state the applicant and the project (issue 13)."""
-    try:
-        verdict = detect_automated(parsed, rules.webform_senders)
-        if verdict.automated and not as_appeal:
-            return Classification(automated=True, reasons=(verdict.reason,))
-        return _classify_appeal(parsed, rules, (verdict.reason,), given)
-    except Exception as exc:  # a classifier bug must not lose the appeal (1.3): default route
-        log.warning("classify failed: %s", type(exc).__name__, exc_info=True)
-        return _fallback(parsed, rules, f"classification failed ({type(exc).__name__}); default route")
+    """The whole decision on one mail, with reasons. ``as_appeal`` reads it as an appeal even
+    when it looks automated (staff overruled the automatic verdict). ``given``: the public
+    form's fields state the applicant and the project (issue 13). Any mail is an input it
+    decides on; an exception is a bug, left to surface (tests, and the runner that sets the
+    mail aside with it)."""
+    verdict = detect_automated(parsed, rules.webform_senders)
+    if verdict.automated and not as_appeal:
+        return Classification(automated=True, reasons=(verdict.reason,))
+    return _classify_appeal(parsed, rules, (verdict.reason,), given)
 
 
 def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...],
@@ -104,12 +102,3 @@ def _attached_customer_mail(parsed: ParsedMessage, rules: ClassifyRules) -> tupl
                            subject=inner.subject or None), \
                 Sender(inner.from_name, inner.from_address), None
     return None
-
-
-def _fallback(parsed: ParsedMessage, rules: ClassifyRules, why: str) -> Classification:
-    default = next((d for d in rules.departments if d.key == rules.default_department), None)
-    return Classification(
-        automated=False, kind="appeal", applicant=Applicant(email=parsed.from_address),
-        department=rules.default_department, assignee=default.assignee if default else None,
-        reasons=(why,),
-    )

@@ -169,8 +169,8 @@ def _phone_matches(line: str) -> list[phonenumbers.PhoneNumberMatch]:
     try:
         matcher = phonenumbers.PhoneNumberMatcher(line, "RU", leniency=phonenumbers.Leniency.VALID)
         return [m for m in matcher if len(re.sub(r"\D", "", m.raw_string)) >= 10]
-    except Exception:
-        return []
+    except (ValueError, IndexError, phonenumbers.NumberParseException):
+        return []  # phonenumbers refuses an odd line: no phone on it
 
 
 def phone_e164(raw: str | None) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
+import struct
 import zipfile
 
 from classify.types import DOCUMENTS
@@ -118,8 +119,13 @@ def _zip_members(payload: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             return [n.rsplit("/", 1)[-1] for n in archive.namelist()[:100] if not n.endswith("/")]
-    except Exception:  # noqa: BLE001 - untrusted bytes: anything unreadable is "not a listable ZIP"
+    except _NOT_A_ZIP:  # untrusted bytes: anything unreadable is "not a listable ZIP"
         return []
+
+
+# what zipfile raises on bytes that are not a (readable) ZIP directory
+_NOT_A_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+              NotImplementedError, struct.error)
 
 
 def _is_document(att: ParsedAttachment) -> bool:

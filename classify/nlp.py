@@ -31,7 +31,7 @@ def parses(word: str) -> tuple[Any, ...]:
     """pymorphy3 parses of one word (cached: mail reuses the same words a lot)."""
     try:
         return tuple(morph().parse(word))
-    except Exception:
+    except (ValueError, KeyError, IndexError):  # the dictionary refuses an odd "word"
         return ()
 
 
@@ -49,7 +49,7 @@ def address_span(line: str) -> tuple[int, int] | None:
     """Start and end of the postal address natasha finds in ``line`` (its parts joined), or None."""
     try:
         matches = list(addr_extractor()(line))
-    except Exception:
+    except (ValueError, KeyError, IndexError, RecursionError):  # the grammar gives up on a line
         return None
     if not matches:
         return None

@@ -27,13 +27,14 @@ def check_config_cmd(ctx: click.Context, connect: bool) -> None:
     """Check the config and everything the daemon needs, before any mail is fetched."""
     from base.placeholders import placeholder_warnings
     from complaintdesk.cli_common import ConfigProblem
+    from pipeline.preflight import service_problems
 
     app = ctx.find_root().obj
     config: Config = app.load_config()
     app.check_passwords("mailbox", "smtp")
     for line in placeholder_warnings(config):
         click.echo(f"warning: {line}", err=True)
-    problems = _service_problems(config) + (_connect_problems(config) if connect else [])
+    problems = service_problems(config) + (_connect_problems(config) if connect else [])
     for line in problems:
         click.echo(line, err=True)
     if problems:
@@ -41,25 +42,6 @@ def check_config_cmd(ctx: click.Context, connect: bool) -> None:
     click.echo(f"{app.config_path}: OK (mailbox {config.mailbox.username}@{config.mailbox.host}, "
                f"database {config.database.url.split(':', 1)[0]}, store {config.storage.path}"
                f"{', servers answered' if connect else ''})")
-
-
-def _service_problems(config: Config) -> list[str]:
-    """Templates, store, journal: what pipeline.preflight checks before every poll."""
-    from journal.db import make_engine
-    from pipeline.preflight import journal_problem, store_problem, template_problems
-    from replies.render import make_environment
-
-    problems = template_problems(make_environment(config.templates.path), config)
-    problems += [p for p in (store_problem(config),) if p]
-    try:
-        engine = make_engine(config.database.url)
-    except (OSError, DaemonError) as exc:
-        return [*problems, f"database.url: cannot open the journal ({exc})"]
-    try:
-        problems += [p for p in (journal_problem(engine),) if p]
-    finally:
-        engine.dispose()
-    return problems
 
 
 def _connect_problems(config: Config) -> list[str]:

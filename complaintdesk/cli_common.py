@@ -19,7 +19,7 @@ import click
 from base.config import Config, load_config
 from base.errors import ConfigError, DaemonError
 from operations.context import OpsContext
-from pipeline.flow import Deps
+from pipeline.deps import Deps
 
 T = TypeVar("T")
 
@@ -75,7 +75,7 @@ def app_config(ctx: click.Context, *, logging_on: bool = True) -> tuple[AppConte
 
 def pipeline_deps(config: Config) -> Deps:
     """The mail path's Deps (opens the journal); a failure is one line."""
-    from pipeline.poll import build_deps
+    from pipeline.deps import build_deps
 
     return guard(lambda: build_deps(config))
 

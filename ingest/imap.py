@@ -76,7 +76,7 @@ class ImapMailbox:
         if self._box is not None:
             try:
                 self._box.logout()
-            except Exception:  # the connection may already be gone; nothing to keep
+            except _NET_ERRORS:  # the connection may already be gone; nothing to keep
                 pass
             self._box = None
 

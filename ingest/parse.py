@@ -7,6 +7,7 @@ Pure: no I/O. Raises ParseError for input that is not a mail at all (it is then 
 
 from __future__ import annotations
 
+import email.errors
 import email.header
 import email.utils
 import re
@@ -28,6 +29,13 @@ _KNOWN_HEADERS = frozenset(
      "content-type", "sender", "reply-to", "delivered-to", "x-mailer", "cc")
 )
 _MSGID = re.compile(r"<[^<>\s]+>")
+# What the stdlib email package and mail-parser raise on hostile bytes (mail-parser trips
+# inside its own helpers with AttributeError, TypeError or IndexError): faults of the mail,
+# translated here into ParseError or a lenient reading, never of this service.
+MIME_ERRORS: tuple[type[Exception], ...] = (
+    email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError,
+    AssertionError)
+_TREE_ERRORS: tuple[type[Exception], ...] = (*MIME_ERRORS, RecursionError)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -86,13 +94,13 @@ def _mime_tree(data: bytes) -> tuple[Message, tuple[str, ...]]:
     try:
         parsed = mailparser.parse_from_bytes(data)
         return parsed.message, tuple(sorted(parsed.defects_categories))
-    except Exception as exc:  # mail-parser raises a variety of errors on hostile input
+    except _TREE_ERRORS as exc:  # mail-parser trips on some hostile MIME
         first_error = exc
     try:
         msg = email.message_from_bytes(data)
         defects = {type(d).__name__ for part in msg.walk() for d in getattr(part, "defects", [])}
         return msg, tuple(sorted(defects))
-    except Exception as exc:
+    except _TREE_ERRORS as exc:
         raise ParseError(f"mail-parser failed: {type(first_error).__name__}") from exc
 
 
@@ -166,11 +174,11 @@ def _payload_bytes(part: Message) -> bytes:
         if isinstance(inner, list) and inner and isinstance(inner[0], Message):
             try:
                 return inner[0].as_bytes()
-            except Exception:
+            except MIME_ERRORS:
                 return str(inner[0]).encode("utf-8", "surrogateescape")
     try:
         data = part.get_payload(decode=True)
-    except Exception:
+    except MIME_ERRORS:
         data = None
     if isinstance(data, bytes):
         return data
@@ -182,7 +190,7 @@ def attachment_filename(part: Message) -> str | None:
     """The attachment's name as sent: RFC 2231 and RFC 2047 decoded, raw 8-bit guessed."""
     try:
         name = part.get_filename() or part.get_param("name")
-    except Exception:
+    except MIME_ERRORS:
         return None
     if isinstance(name, tuple):  # an undecodable RFC 2231 triple
         name = email.utils.collapse_rfc2231_value(name)
@@ -199,7 +207,7 @@ def decode_header_value(value: object) -> str:
     raw: object = value if isinstance(value, email.header.Header) else _str(value)
     try:
         chunks = email.header.decode_header(raw)  # type: ignore[arg-type]
-    except Exception:
+    except MIME_ERRORS:
         chunks = [(_str(value), None)]
     out = []
     for chunk, charset in chunks:
@@ -241,7 +249,7 @@ def _addresses(values: Sequence[object]) -> list[tuple[str, str]]:
              for v in values]
     try:
         pairs = email.utils.getaddresses(texts)
-    except Exception:
+    except MIME_ERRORS:
         return []
     return [(_one_line(decode_header_value(n)), _undo_surrogates(a).strip().lower())
             for n, a in pairs if "@" in a]

@@ -37,7 +37,7 @@ def codec_for(charset: str | None) -> str | None:
         return None
     try:
         return codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name at all (a NUL in it)
         return None
 
 
@@ -113,7 +113,7 @@ def html_to_text(markup: str) -> str:
     try:
         parser.feed(markup)
         parser.close()
-    except Exception:  # html.parser is lenient; a failure here must not lose the mail's text
+    except (AssertionError, ValueError):  # html.parser's refusals: keep the text, tags cut
         return html.unescape(re.sub(r"<[^>]*>", " ", markup))
     text = "".join(parser.chunks)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -18,7 +18,7 @@ from base.errors import NotFoundError
 from base.timeutil import format_datetime
 from journal.models import OUTCOME_SET_ASIDE, InboundMessage
 from operations.context import OpsContext
-from pipeline.flow import register_set_aside
+from pipeline.record import register_set_aside
 
 
 @dataclass(frozen=True)

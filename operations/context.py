@@ -32,7 +32,7 @@ from base.config import (
 )
 from base.timeutil import utcnow
 from pipeline.digest import DigestSources
-from pipeline.flow import Deps
+from pipeline.deps import Deps, build_deps
 
 
 @dataclass(frozen=True)
@@ -53,20 +53,16 @@ class OpsContext:
     now: Callable[[], datetime] = utcnow
 
     @classmethod
-    def from_deps(cls, deps: Deps) -> OpsContext:
-        config = deps.config
-        return cls(engine=deps.engine, env=deps.env, organisation=config.organisation,
-                   journal=config.journal, departments=tuple(config.departments),
-                   retention=config.retention, storage_path=config.storage.path,
-                   sender=config.smtp.sender, digest=DigestSources.from_config(config, deps.env),
-                   pipeline=deps, now=deps.now)
+    def from_deps(cls, deps: Deps, retention: RetentionSettings) -> OpsContext:
+        return cls(engine=deps.engine, env=deps.env, organisation=deps.organisation,
+                   journal=deps.journal, departments=deps.departments, retention=retention,
+                   storage_path=deps.storage.path, sender=deps.smtp.sender,
+                   digest=DigestSources.from_deps(deps), pipeline=deps, now=deps.now)
 
     @classmethod
     def from_config(cls, config: Config) -> OpsContext:
         """Open the journal (refusing an old schema) and the templates; no worker processes."""
-        from pipeline.poll import build_deps
-
-        return cls.from_deps(build_deps(config, workers=0))
+        return cls.from_deps(build_deps(config, workers=0), config.retention)
 
     @property
     def timezone(self) -> str:

@@ -1,26 +1,29 @@
 """Reading a mail: parse → classify, as one pure step, and the worker processes that run it.
 
-``analyze`` is pure and never raises. ``Analyzer`` runs it in worker processes (pebble) so that
-the main process fetches and commits while another core parses and classifies, and so that a
+``analyze`` is pure; bad input is an outcome (``set_aside`` with the reason), only a bug
+raises. ``Analyzer`` runs it in worker processes (pebble) so that the main process fetches and commits while another core parses and classifies, and so that a
 mail that takes too long (or kills its worker) is set aside with its reason instead of blocking
-the mails behind it. With ``workers == 0`` it runs inline, without a time limit.
+the mails behind it. With ``workers == 0`` it runs inline, when the result is asked for,
+without a time limit. ``read_ahead`` keeps a few mails submitted ahead of the one recorded.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from classify import classify_message
+from classify.repeats import prepare_repeat_fields
 from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
 from ingest.parse import parse_message
-from ingest.types import ParsedMessage
-from classify.repeats import prepare_repeat_fields
+from ingest.types import ParsedMessage, RawMessage
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,8 @@ class Analysis:
 
 
 def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
-    """Parse and classify one raw mail. Pure; never raises."""
+    """Parse and classify one raw mail. Pure; a mail that is not one is set aside, with the
+    reason; anything else raised is a bug (the runner sets the mail aside with it)."""
     if max_bytes and len(data) > max_bytes:
         return Analysis(None, None, f"too large: {len(data)} bytes > limit {max_bytes}")
     try:
@@ -54,6 +58,22 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
         return Analysis(parsed, decision, spam)
     fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
     return Analysis(parsed, decision, None, fields)
+
+
+class Pending(Protocol):
+    """An analysis under way: a worker's future, or one to run inline."""
+
+    def result(self) -> Analysis: ...
+
+
+@dataclass(frozen=True)
+class _Inline:
+    data: bytes
+    rules: ClassifyRules
+    max_bytes: int
+
+    def result(self) -> Analysis:
+        return analyze(self.data, self.rules, self.max_bytes)
 
 
 _worker_rules: ClassifyRules | None = None
@@ -87,17 +107,20 @@ class Analyzer:
         self.rules, self.workers, self.seconds, self.max_bytes = rules, workers, seconds, max_bytes
         self._pool: Any = None
 
-    def submit(self, data: bytes) -> Future[Analysis]:
+    def inline(self) -> Analyzer:
+        """The same analysis run in this process, without a time limit (one mail at a time)."""
+        return self if self.workers <= 0 else Analyzer(self.rules, 0, self.seconds, self.max_bytes)
+
+    def submit(self, data: bytes) -> Pending:
         if self.workers <= 0:
-            done: Future[Analysis] = Future()
-            done.set_result(analyze(data, self.rules, self.max_bytes))
-            return done
+            return _Inline(data, self.rules, self.max_bytes)
         future: Future[Analysis] = self._ensure_pool().schedule(
             _worker_analyze, args=(data,), timeout=self.seconds)
         return future
 
-    def result(self, future: Future[Analysis]) -> Analysis:
-        """The analysis, or a set-aside reason when the worker timed out or died."""
+    def result(self, future: Pending) -> Analysis:
+        """The analysis, or a set-aside reason when the worker timed out or died. A bug in
+        parse or classify is raised here, for the runner (pipeline.batch) to handle."""
         from pebble import ProcessExpired
 
         try:
@@ -106,9 +129,6 @@ class Analyzer:
             return Analysis(None, None, f"time limit: analysis took over {self.seconds:g} s")
         except ProcessExpired as exc:
             return Analysis(None, None, f"analysis crashed its worker (exit {exc.exitcode})")
-        except Exception as exc:  # a bug in parse/classify: never lose the mail over it
-            log.exception("analysis failed")
-            return Analysis(None, None, f"internal error in analysis: {type(exc).__name__}")
 
     def _ensure_pool(self) -> Any:
         if self._pool is None:
@@ -123,3 +143,23 @@ class Analyzer:
             self._pool.stop()
             self._pool.join(timeout=10)
             self._pool = None
+
+
+_AHEAD_MAILS = 8
+_AHEAD_BYTES = 64 * 1024 * 1024
+
+
+def read_ahead(raws: Iterable[RawMessage], analyzer: Analyzer
+               ) -> Iterator[tuple[RawMessage, Pending]]:
+    """Submit mails to the analyzer a few ahead of the consumer, bounded in count and bytes."""
+    pending: deque[tuple[RawMessage, Pending]] = deque()
+    in_flight = 0
+    for raw in raws:
+        pending.append((raw, analyzer.submit(raw.data)))
+        in_flight += len(raw.data)
+        while pending and (len(pending) > _AHEAD_MAILS or in_flight > _AHEAD_BYTES):
+            item = pending.popleft()
+            in_flight -= len(item[0].data)
+            yield item
+    while pending:
+        yield pending.popleft()

@@ -19,13 +19,16 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from pipeline.batch import PollSummary, record_stream
 from base.config import ImapSettings
-from pipeline.flow import Deps, Result, parse_mail_date
-from pipeline.poll import mark_committed
 from ingest.imap import ImapMailbox
+from ingest.parse import MIME_ERRORS
 from ingest.types import RawMessage
 from journal.models import InboundMessage
+from pipeline.batch import PollSummary
+from pipeline.deps import Deps
+from pipeline.flow import process_mails
+from pipeline.mailbox import mark_committed
+from pipeline.record import Result, parse_mail_date
 
 Progress = Callable[[int], None]
 
@@ -43,7 +46,7 @@ def import_imap(client: ImapMailbox, deps: Deps, settings: ImapSettings, since: 
     def committed(done: list[tuple[RawMessage, Result]]) -> None:
         mark_committed(client, deps, settings.name, uidvalidity, [raw.uid for raw, _ in done])
 
-    return record_stream(client.fetch(todo, uidvalidity), deps, committed, progress, should_stop)
+    return process_mails(client.fetch(todo, uidvalidity), deps, committed, progress, should_stop)
 
 
 def import_dump(path: Path, deps: Deps, since: date | None, on_total: Progress,
@@ -60,7 +63,7 @@ def import_dump(path: Path, deps: Deps, since: date | None, on_total: Progress,
     on_total(len(todo))
     raws = _dump_messages(box, todo, name, since)
     try:
-        return record_stream(raws, deps, lambda done: None, progress, should_stop)
+        return process_mails(raws, deps, lambda done: None, progress, should_stop)
     finally:
         box.close()
 
@@ -77,7 +80,7 @@ def _dated_since(data: bytes, since: date) -> bool:
     """Mails whose Date cannot be read are imported (nothing is dropped on a guess)."""
     try:
         value = BytesHeaderParser().parsebytes(data).get("date")
-    except Exception:  # a broken header block: import it and let the flow decide
+    except MIME_ERRORS:  # a broken header block: import it and let the flow decide
         return True
     moment: datetime | None = parse_mail_date(str(value)) if value else None
     return moment is None or moment.date() >= since

@@ -12,23 +12,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
-from pipeline.analysis import Analysis
 from base.errors import JournalError, StorageError
-from pipeline.faults import FaultGuard, SystemicFault
-from pipeline.flow import Deps, Outcome, Result, log_result, record_in
 from ingest import storage
 from ingest.types import RawMessage
 from journal import register
 from journal.db import describe_db_error
 from journal.models import OUTCOME_SET_ASIDE, InboundMessage
+from pipeline.analysis import Pending
+from pipeline.deps import Deps
+from pipeline.faults import FaultGuard, SystemicFault
+from pipeline.record import Outcome, Result, log_result, record_in
 
 log = logging.getLogger(__name__)
 
@@ -70,18 +68,19 @@ class InfrastructureError(SystemicFault):
 class RecordingBatch:
     """Mails recorded since the last commit, and the transaction they are in."""
 
-    def __init__(self, deps: Deps, size: int) -> None:
-        self.deps, self.size = replace(deps, durable_blobs=False), max(1, size)
+    def __init__(self, deps: Deps) -> None:
+        self.deps = replace(deps, durable_blobs=False)
+        self.size = max(1, deps.limits.commit_every)
         self._session: Session | None = None
         self._pending: list[tuple[RawMessage, Result]] = []
         self._started = 0.0
         self.guard = FaultGuard()  # issue 9: a fault of the service is not the mail's
 
-    def add(self, raw: RawMessage, future: Future[Analysis]) -> Result:
+    def add(self, raw: RawMessage, future: Pending) -> Result:
         session = self._open()
-        analysis = self.deps.analyzer.result(future)
         try:
-            result = record_in(session, raw, analysis, self.deps)
+            analysis = self.deps.analyzer.result(future)  # parse → classify (a worker's)
+            result = record_in(session, raw, analysis, self.deps)  # store → record
             self.guard.succeeded()
         except (StorageError, JournalError, SQLAlchemyError) as exc:
             if not isinstance(exc, IntegrityError):
@@ -89,7 +88,7 @@ class RecordingBatch:
                 raise InfrastructureError(f"uid {raw.uid} not processed: {_describe(exc)}") \
                     from exc
             result = self._set_aside(session, raw, exc)
-        except Exception as exc:  # the one broad except of the loop (house style 5)
+        except Exception as exc:  # THE one broad except of the mail path (house style 5)
             # --- issue 9: a systemic fault stops the batch, nothing set aside (faults.py) ---
             fault = self.guard.judge(exc)
             if fault is not None:
@@ -117,7 +116,7 @@ class RecordingBatch:
             if last is not None:
                 register.set_mailbox_state(session, last.mailbox, last.folder,
                                            last.uidvalidity, last.uid)
-            storage.make_durable(self.deps.config.storage.path)  # files before the rows
+            storage.make_durable(self.deps.storage.path)  # files before the rows
             session.commit()
         except StorageError as exc:
             self._abort()
@@ -152,7 +151,7 @@ class RecordingBatch:
         reason = f"internal error: {type(exc).__name__}"
         try:
             with session.begin_nested():
-                storage.store_blob(self.deps.config.storage.path, storage.RAW, raw.data,
+                storage.store_blob(self.deps.storage.path, storage.RAW, raw.data,
                                    raw.sha256)
                 session.add(InboundMessage(
                     mailbox=raw.mailbox, uidvalidity=raw.uidvalidity, uid=raw.uid,
@@ -169,48 +168,3 @@ class RecordingBatch:
 
 def _describe(exc: BaseException) -> str:
     return describe_db_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
-
-
-def record_stream(raws: Iterator[RawMessage], deps: Deps,
-                  committed: Callable[[list[tuple[RawMessage, Result]]], None],
-                  progress: Callable[[int], None] | None = None,
-                  should_stop: Callable[[], bool] = lambda: False) -> PollSummary:
-    """Read and record a stream of mails in batches; ``committed`` hears of each batch once it
-    is in the journal (to mark the mails done on the server). Stops between mails when asked."""
-    summary = PollSummary()
-    batch = RecordingBatch(deps, deps.config.limits.commit_every)
-    try:
-        for raw, future in _read_ahead(raws, deps):
-            if should_stop() and summary.fetched:
-                summary.stopped_by = "signal"
-                break
-            summary.add(batch.add(raw, future))
-            summary.fetched += 1
-            if progress:
-                progress(1)
-            if batch.due():
-                committed(batch.commit())
-        committed(batch.commit())
-    finally:
-        batch.close()
-    return summary
-
-
-_AHEAD_MAILS = 8
-_AHEAD_BYTES = 64 * 1024 * 1024
-
-
-def _read_ahead(raws: Iterator[RawMessage], deps: Deps
-                ) -> Iterator[tuple[RawMessage, Future[Analysis]]]:
-    """Submit mails to the analyzer a few ahead of the consumer, bounded in count and bytes."""
-    pending: deque[tuple[RawMessage, Future[Analysis]]] = deque()
-    in_flight = 0
-    for raw in raws:
-        pending.append((raw, deps.analyzer.submit(raw.data)))
-        in_flight += len(raw.data)
-        while pending and (len(pending) > _AHEAD_MAILS or in_flight > _AHEAD_BYTES):
-            item = pending.popleft()
-            in_flight -= len(item[0].data)
-            yield item
-    while pending:
-        yield pending.popleft()

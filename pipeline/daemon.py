@@ -18,8 +18,8 @@ from base.config import ImapSettings
 from base.errors import DaemonError
 from ingest.imap import ImapMailbox
 from journal.db import describe_db_error
+from pipeline.deps import Deps
 from pipeline.faults import as_systemic
-from pipeline.flow import Deps
 from pipeline.digest import queue_daily_digest
 from pipeline.notify import Notifier
 from pipeline.poll import poll_all, send_outbox
@@ -91,7 +91,7 @@ class Daemon:
             elif not isinstance(exc, DaemonError):  # e.g. the digest's template (issue 9)
                 exc = as_systemic(exc) or DaemonError(str(exc))
             self._failures += 1
-            pause = min(self.deps.config.daemon.poll_interval_seconds * 2 ** min(self._failures, 6),
+            pause = min(self.deps.daemon.poll_interval_seconds * 2 ** min(self._failures, 6),
                         900.0)
             self._retry_at = time.monotonic() + pause
             if str(exc) != self._last_error:
@@ -117,11 +117,11 @@ class Daemon:
             raise DaemonError(f"outbox: {report.error}")
 
     def run_forever(self) -> None:
-        interval = self.deps.config.daemon.poll_interval_seconds
+        interval = self.deps.daemon.poll_interval_seconds
         log.info("complaintdesk daemon started; polling every %ss", interval)
         scheduler = schedule.Scheduler()
         scheduler.every(interval).seconds.do(self.cycle)  # type: ignore[arg-type]  # floats work
-        for settings in self.deps.config.all_mailboxes():
+        for settings in self.deps.mailboxes:
             if settings.idle:
                 IdleWatcher(settings, self.wake, self.stop).start()
         self.notifier.ready()

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from base.config import Config, DigestSettings, OrganisationSettings
 from base.timeutil import to_local
-from pipeline.flow import Deps
+from pipeline.deps import Deps
 from journal.models import Outbox
 from journal.reports import day_start, due_list, local_date
 from replies import outbox
@@ -46,6 +46,14 @@ class DigestSources:
                    people={p.name: p.email for p in config.people},
                    department_emails={d.key: d.email for d in config.departments},
                    sender=config.smtp.sender, env=env)
+
+    @classmethod
+    def from_deps(cls, deps: Deps) -> DigestSources:
+        return cls(digest=deps.digest, organisation=deps.organisation,
+                   deadline_days=deps.journal.deadline_days,
+                   people={p.name: p.email for p in deps.people},
+                   department_emails={d.key: d.email for d in deps.departments},
+                   sender=deps.smtp.sender, env=deps.env)
 
 
 def collect_digests(session: Session, src: DigestSources, now: datetime) -> list[OutgoingMessage]:
@@ -88,7 +96,7 @@ def queue_daily_digest(deps: Deps) -> int:
     """Queue the day's digests (3.7) once the configured local time has passed; they are
     queued at most once per local day, so calling this every cycle is cheap and safe."""
     now = deps.now()
-    src = DigestSources.from_config(deps.config, deps.env)
+    src = DigestSources.from_deps(deps)
     if not digest_time_passed(src, now):
         return 0
     with Session(deps.engine) as session:

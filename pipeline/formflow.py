@@ -3,7 +3,7 @@
     build the RFC 5322 message → parse → classify (the fields are the applicant) →
     flow.record_in (raw stored before the commit, register, acknowledge) → source = form
 
-Everything after building the message is the flow's own code (``pipeline.flow.record_in``),
+Everything after building the message is the mail path's own code (``pipeline.record.record_in``),
 so a form appeal is registered, routed and acknowledged exactly like a mail. The only calls
 into the flow are in ``_record`` (kept apart so they are easy to re-point). The same token
 and content give the same appeal: looked up first, serialised per process, and across processes the
@@ -29,7 +29,8 @@ from journal.db import describe_db_error
 from journal.models import SOURCE_FORM, Appeal, InboundMessage
 from classify.repeats import prepare_repeat_fields
 from pipeline.analysis import Analysis
-from pipeline.flow import Deps, Result, log_result, record_in
+from pipeline.deps import Deps
+from pipeline.record import Result, log_result, record_in
 from pipeline.formmail import (FORM_MAILBOX, FormSubmission, build_form_message,
                                form_message_id, form_uid, given_from_message,
                                submission_key)
@@ -64,13 +65,13 @@ def submit_form(sub: FormSubmission, deps: Deps, set_aside: str | None = None) -
 
 def _submit(sub: FormSubmission, deps: Deps, set_aside: str | None) -> FormReceipt:
     key = submission_key(sub)
-    message_id = form_message_id(key, deps.config.smtp.sender)
+    message_id = form_message_id(key, deps.smtp.sender)
     earlier = find_receipt(deps, message_id)
     if earlier is not None:
         return earlier
     uidvalidity, uid = form_uid(key)
     raw = RawMessage(FORM_MAILBOX, uidvalidity, uid,
-                     build_form_message(sub, deps.config.smtp.sender, deps.now()))
+                     build_form_message(sub, deps.smtp.sender, deps.now()))
     analysis = analyze_form(raw.data, deps.rules, set_aside)
     with _LOCK:
         earlier = find_receipt(deps, message_id)
@@ -98,14 +99,14 @@ def analyze_form(data: bytes, rules: ClassifyRules, set_aside: str | None = None
     return Analysis(parsed, decision, set_aside, fields)
 
 
-# --- the calls into the mail flow (pipeline.flow); re-point here when the driver moves ------
+# --- the calls into the mail path (pipeline.record); re-point here when the driver moves ----
 def _record(raw: RawMessage, analysis: Analysis, deps: Deps) -> Result:
     with Session(deps.engine) as session:
         result = record_in(session, raw, analysis, deps)
         _mark_form(session, raw, result)
         session.commit()
     return result
-# --- end of the calls into the mail flow ------------------------------------------------------
+# --- end of the calls into the mail path ------------------------------------------------------
 
 
 def _mark_form(session: Session, raw: RawMessage, result: Result) -> None:

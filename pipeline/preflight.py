@@ -17,21 +17,26 @@ from jinja2 import Environment, TemplateError
 from sqlalchemy import Engine
 
 from base.config import Config
+from pipeline.deps import Deps
 from base.errors import DaemonError
 from classify.types import Applicant
 from pipeline.faults import NOTHING_LOST
 from journal.types import DueAppeal, DueList
+from journal.db import make_engine
 from journal.schema import current_revision, head_revision
 from replies.acknowledge import TEMPLATE, AckContext, render_acknowledgement
 from replies.compose import EarlierReply, MeasureItem, ReplyContext, render_reply
 from replies.digest import DigestPlan, render_digest
-from replies.render import template_origins
+from replies.render import make_environment, template_origins
 from replies.templates import scan_templates
 
 SAMPLE_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+# the sections read here (organisation, departments, journal, storage): the whole Config of
+# `check-config`, or the Deps of a poll
+Sections = Config | Deps
 
 
-def template_problems(env: Environment, config: Config) -> list[str]:
+def template_problems(env: Environment, config: Sections) -> list[str]:
     """Render the acknowledgement, the digest and every reply template with a sample appeal."""
     org = config.organisation.model_dump()
     problems = []
@@ -68,7 +73,7 @@ def _compile_problems(env: Environment) -> list[str]:
     return problems
 
 
-def store_problem(config: Config) -> str | None:
+def store_problem(config: Sections) -> str | None:
     """None when a file can be created, synced and removed in storage.path."""
     root = config.storage.path
     probe = root / f".complaintdesk-write-test-{uuid.uuid4().hex}"
@@ -98,16 +103,32 @@ def journal_problem(engine: Engine) -> str | None:
     return None
 
 
-def preflight_problems(config: Config, env: Environment, engine: Engine) -> list[str]:
+def preflight_problems(config: Sections, env: Environment, engine: Engine) -> list[str]:
     """Everything above, in the order an administrator would fix it."""
     problems = template_problems(env, config)
     problems += [p for p in (store_problem(config), journal_problem(engine)) if p]
     return problems
 
 
-def preflight_fault(config: Config, env: Environment, engine: Engine) -> str | None:
+def service_problems(config: Config) -> list[str]:
+    """The checks of `check-config` on a config alone: it opens (and closes) its own journal
+    engine and template environment."""
+    problems = template_problems(make_environment(config.templates.path), config)
+    problems += [p for p in (store_problem(config),) if p]
+    try:
+        engine = make_engine(config.database.url)
+    except (OSError, DaemonError) as exc:
+        return [*problems, f"database.url: cannot open the journal ({exc})"]
+    try:
+        problems += [p for p in (journal_problem(engine),) if p]
+    finally:
+        engine.dispose()
+    return problems
+
+
+def preflight_fault(deps: Deps) -> str | None:
     """The line a poll stops with when the service cannot work (see pipeline.faults)."""
-    problems = preflight_problems(config, env, engine)
+    problems = preflight_problems(deps, deps.env, deps.engine)
     if not problems:
         return None
     more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
@@ -126,7 +147,7 @@ def _applicant() -> Applicant:
                      middle_name="Петровна", email="m.ivanova@mail.invalid")
 
 
-def _ack_context(config: Config) -> AckContext:
+def _ack_context(config: Sections) -> AckContext:
     return AckContext(
         number="1/2026", received_at=SAMPLE_NOW, due_at=SAMPLE_NOW + timedelta(days=10),
         timezone=config.organisation.timezone, applicant=_applicant(),
@@ -137,7 +158,7 @@ def _ack_context(config: Config) -> AckContext:
         deadline_days=config.journal.deadline_days)
 
 
-def _reply_context(config: Config) -> ReplyContext:
+def _reply_context(config: Sections) -> ReplyContext:
     return ReplyContext(
         number="1/2026", received_at=SAMPLE_NOW, due_at=SAMPLE_NOW + timedelta(days=10),
         timezone=config.organisation.timezone, applicant=_applicant(),

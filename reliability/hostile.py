@@ -56,7 +56,7 @@ def _process(deps: Any, uid: int, data: bytes) -> Any:
     from pipeline.flow import process_one
     from ingest.types import RawMessage
 
-    return process_one(RawMessage(deps.config.mailbox.name, 1, uid, data), deps)
+    return process_one(RawMessage(deps.mailbox.name, 1, uid, data), deps)
 
 
 def _storage_problems(root: Path) -> list[str]:
@@ -110,7 +110,7 @@ def run_hostile(servers: Servers, *, seed: int) -> ScenarioResult:
     rng = random.Random(seed)
     desk = make_desk(servers, "hostile")
     deps = _deps(desk)
-    store = deps.config.storage.path
+    store = deps.storage.path
     outside_before = set(Path("/tmp").iterdir()) | set(Path("/etc/cron.d").glob("*"))
     tried = 0
     # 1. hostile and dangerous attachment names

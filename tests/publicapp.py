@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from base.config import Config
-from pipeline.flow import Deps
+from pipeline.deps import Deps
 from web.public import make_public_router
 from web.ratelimit import RateLimiter
 

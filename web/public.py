@@ -24,7 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 from base.config import Config
 from base.errors import DaemonError
 from base.timeutil import format_date
-from pipeline.flow import Deps
+from pipeline.deps import Deps
 from pipeline.formflow import FormReceipt, submit_form
 from pipeline.formmail import FormSubmission, form_choices, sender_address
 from web import formtoken
@@ -41,7 +41,7 @@ def make_public_router(config: Config, deps: Deps | None = None,
     """The router of /appeal. ``deps`` defaults to the flow's own (``build_deps``, no worker
     processes); ``limiter`` to ``form.per_address_per_hour`` per client address."""
     if deps is None:
-        from pipeline.poll import build_deps
+        from pipeline.deps import build_deps
 
         deps = build_deps(config, workers=0)
     page = _Page(config, deps, limiter or RateLimiter(config.form.per_address_per_hour, 3600.0),

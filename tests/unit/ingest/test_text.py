@@ -18,6 +18,9 @@ def test_wrongly_declared_charset_falls_back() -> None:
     assert decode_bytes(RU.encode("cp1251"), "utf-8") == RU
     assert decode_bytes(RU.encode("koi8_r"), "us-ascii") == RU
     assert decode_bytes(RU.encode("utf-8"), "x-unknown-charset") == RU
+    # a NUL in the declared name (found by the fuzz test once classify stopped hiding errors)
+    assert codec_for("utf-\x008") is None
+    assert decode_bytes(RU.encode("cp1251"), "windows-\x001251") == RU
 
 
 def test_guess_prefers_the_charset_whose_lowercase_dominates() -> None:
