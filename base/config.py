@@ -39,7 +39,8 @@ class _ServerSettings(_Section):
     username: str | None = None
     password_env: str | None = None
     password_file: Path | None = None
-    timeout_seconds: float = Field(default=30.0, gt=0)
+    # at most 300 s: a dead connection must fail well before systemd's watchdog (10 min) fires
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
 
     def password(self, section: str) -> str | None:
         """The password from the environment or a 0600 file; ConfigError naming the key when
@@ -122,6 +123,7 @@ class JournalSettings(_Section):
     deadline_days: int = Field(default=10, ge=1, le=365)
     pause_clock_while_waiting: bool = False
     repeat_similarity: float = Field(default=0.5, gt=0, le=1)
+    thanks_after_close_days: int = Field(default=14, ge=0, le=365)
 
     @field_validator("number_format")
     @classmethod
@@ -138,6 +140,11 @@ class JournalSettings(_Section):
 class PersonSettings(_Section):
     name: str
     email: str | None = None
+
+
+class StaffSettings(_Section):
+    # OS login -> the staff member's name as the audit trail and the correspondence show it
+    os_users: dict[str, str] = {}
 
 
 class DigestSettings(_Section):
@@ -222,6 +229,7 @@ class Config(_Section):
     journal: JournalSettings = JournalSettings()
     digest: DigestSettings = DigestSettings()
     people: list[PersonSettings] = []
+    staff: StaffSettings = StaffSettings()
     daemon: DaemonSettings = DaemonSettings()
     limits: LimitsSettings = LimitsSettings()
     retention: RetentionSettings = RetentionSettings()

@@ -29,7 +29,7 @@ from complaintdesk.cli_common import (
     parse_date,
     pipeline_deps,
 )
-from complaintdesk.cli_format import format_details
+from complaintdesk.cli_format import format_details, format_rows
 from operations import appeals
 
 log = logging.getLogger("complaintdesk")
@@ -181,17 +181,22 @@ def send(ctx: click.Context) -> None:
 
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--limit", type=int, default=None, help="At most this many appeals.")
+@click.option("--limit", type=int, default=None, help="At most this many appeals (newest first).")
+@click.option("--status", default=None, help="Only appeals in this status.")
+@click.option("--assignee", default=None, help="Only appeals of this person (from the config).")
+@click.option("--overdue", is_flag=True, help="Only open appeals past their due date.")
+@click.option("--news", is_flag=True, help="Only appeals with a client message not yet read.")
+@click.option("--search", default=None, help="Text in the number, subject, text or applicant.")
 @click.pass_context
-def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
-    """The journal: number, received, due, status, applicant, subject."""
-    rows = guard(lambda: appeals.list_appeals(ops_context(ctx), limit))
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for r in rows:
-        click.echo(f"{r['number']:<12} {r['received']:<17} {r['due']:<11} {r['status']:<22} "
-                   f"{(r['applicant'] or '(anonymous)')[:30]:<30} {r['subject'][:60]}")
+def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, status: str | None,
+             assignee: str | None, overdue: bool, news: bool, search: str | None) -> None:
+    """The journal, newest first: number, received, due, status, news, assignee, applicant,
+    subject."""
+    where = appeals.ListFilter(status=status, assignee=assignee, overdue=overdue, news=news,
+                               search=search, limit=limit)
+    rows = guard(lambda: appeals.list_appeals(ops_context(ctx), where=where))
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json
+               else "\n".join(format_rows(rows)))
 
 
 @main.command("show")
@@ -199,7 +204,8 @@ def list_cmd(ctx: click.Context, as_json: bool, limit: int | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
-    """One appeal with its correspondence and attachments."""
+    """One appeal with its whole correspondence (mail in, mail out, notes) and attachments.
+    NUMBER may be given without the year (10 is 10/<this year>)."""
     details = guard(lambda: appeals.show_appeal(ops_context(ctx), number))
     click.echo(json.dumps(details, ensure_ascii=False, indent=2) if as_json
                else format_details(details))
@@ -216,7 +222,8 @@ def _register_plugins() -> None:
                     export_cmd, digest_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
                     cli_workflow.migrate_cmd, cli_workflow.purge_cmd, cli_workflow.aside_cmd,
-                    cli_workflow.register_aside_cmd):
+                    cli_workflow.register_aside_cmd, cli_workflow.note_cmd,
+                    cli_workflow.seen_cmd):
         main.add_command(command)
 
 

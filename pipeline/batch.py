@@ -25,7 +25,7 @@ from journal.db import describe_db_error
 from journal.models import OUTCOME_SET_ASIDE, InboundMessage
 from pipeline.analysis import Pending
 from pipeline.deps import Deps
-from pipeline.faults import FaultGuard, SystemicFault
+from pipeline.faults import FaultGuard, SystemicFault, what_to_do
 from pipeline.record import Outcome, Result, log_result, record_in
 
 log = logging.getLogger(__name__)
@@ -39,15 +39,19 @@ class PollSummary:
     counts: dict[str, int] = field(default_factory=dict)
     acks_queued: int = 0
     acks_sent: int = 0
+    for_review: int = 0  # set aside, not automated nor duplicate (register.is_for_review)
     stopped_by: str | None = None
 
     def add(self, result: Result) -> None:
         self.counts[result.outcome.value] = self.counts.get(result.outcome.value, 0) + 1
+        if result.outcome == Outcome.SET_ASIDE and register.is_for_review(result.reason, None):
+            self.for_review += 1
         self.acks_queued += int(result.ack_queued)
 
     def merge(self, other: PollSummary) -> None:
         self.fetched += other.fetched
         self.acks_queued += other.acks_queued
+        self.for_review += other.for_review
         for key, n in other.counts.items():
             self.counts[key] = self.counts.get(key, 0) + n
         self.stopped_by = self.stopped_by or other.stopped_by
@@ -56,6 +60,9 @@ class PollSummary:
         c = self.counts
         text = (f"registered {c.get('registered', 0)} / threaded {c.get('threaded', 0)} / "
                 f"set aside {c.get('set_aside', 0)} / acks sent {self.acks_sent}")
+        if c.get("set_aside"):  # the same split `complaintdesk aside` shows
+            text += (f" / for review {self.for_review}, automated or duplicate "
+                     f"{c['set_aside'] - self.for_review}")
         if c.get("duplicate"):
             text += f" / already known {c['duplicate']}"
         return text + (f" (stopped: {self.stopped_by})" if self.stopped_by else "")
@@ -85,8 +92,8 @@ class RecordingBatch:
         except (StorageError, JournalError, SQLAlchemyError) as exc:
             if not isinstance(exc, IntegrityError):
                 self._abort()
-                raise InfrastructureError(f"uid {raw.uid} not processed: {_describe(exc)}") \
-                    from exc
+                raise InfrastructureError(f"uid {raw.uid} not processed: {what_to_do(exc)}") \
+                    from exc  # issue 9: the message says what to do (faults.py)
             result = self._set_aside(session, raw, exc)
         except Exception as exc:  # THE one broad except of the mail path (house style 5)
             # --- issue 9: a systemic fault stops the batch, nothing set aside (faults.py) ---

@@ -36,7 +36,8 @@ def is_systemic(exc: BaseException) -> bool:
 
 def what_to_do(exc: BaseException) -> str:
     """One line: the fault and the repair an administrator can make."""
-    text = (str(exc).strip() or type(exc).__name__).splitlines()[0][:200]
+    shown = getattr(exc, "orig", None) or exc  # a driver's error, never the SQL and its data
+    text = (str(shown).strip() or type(shown).__name__).splitlines()[0][:200]
     if isinstance(exc, TemplateNotFound):
         return (f"template {text} is missing: put it in templates.path or reinstall the "
                 f"package (`complaintdesk check-config` lists the templates); {NOTHING_LOST}")
@@ -48,7 +49,7 @@ def what_to_do(exc: BaseException) -> str:
     if isinstance(exc, (StorageError, OSError)):
         return f"the store cannot be written ({text}): check storage.path; {NOTHING_LOST}"
     if isinstance(exc, (JournalError, SQLAlchemyError)):
-        return f"the journal failed ({type(exc).__name__}: {text}): check database.url; " \
+        return f"the journal failed ({type(shown).__name__}: {text}): check database.url; " \
                f"{NOTHING_LOST}"
     return f"{type(exc).__name__} ({text}) for {STREAK} different mails in a row: a fault of " \
            f"the service, report it; {NOTHING_LOST}"

@@ -14,8 +14,12 @@ PACKAGED = "complaintdesk.templates"
 
 def packaged_templates() -> Path:
     """The folder of the templates shipped with the package (a real folder: setuptools
-    installs package data as files, and an editable install maps it to the checkout)."""
-    return Path(str(importlib.resources.files(PACKAGED)))
+    installs package data as files, and an editable install maps it to the checkout). A source
+    tree run without installing (PYTHONPATH=checkout) has them at the top of the tree."""
+    try:
+        return Path(str(importlib.resources.files(PACKAGED)))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / "templates"
 
 
 def template_folders(branch_dir: Path | None, packaged: bool = True) -> list[Path]:

@@ -11,7 +11,7 @@ import yaml
 from jinja2 import TemplateNotFound
 
 from base.config import load_config
-from base.errors import StorageError
+from base.errors import ConfigError, StorageError
 from base.placeholders import placeholder_warnings
 from pipeline.faults import STREAK, FaultGuard
 
@@ -83,3 +83,9 @@ def test_one_mails_crash_is_its_own_the_same_crash_in_a_row_is_ours() -> None:
     verdicts = [guard.judge(ValueError(f"mail {i}")) for i in range(STREAK)]
     assert verdicts[:-1] == [None] * (STREAK - 1) and verdicts[-1] is not None
     assert guard.judge(KeyError("a")) is None and guard.judge(ValueError("b")) is None
+
+
+def test_a_timeout_beyond_the_watchdog_is_refused_naming_the_key(tmp_path: Path) -> None:
+    slow = {**FOUR, "mailbox": {**FOUR["mailbox"], "timeout_seconds": 900}}
+    with pytest.raises(ConfigError, match=r"mailbox\.timeout_seconds"):
+        load_config(_write(tmp_path / "c.yaml", slow))
