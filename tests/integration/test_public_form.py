@@ -218,3 +218,29 @@ def test_a_form_reused_for_a_different_appeal_is_a_new_appeal(site: Site) -> Non
     second = site.post(_fields(text="Совсем другой вопрос: как продлить сертификат?"), stamp=stamp)
     numbers = [NUMBER.search(r.text).group(1) for r in (first, second)]  # type: ignore[union-attr]
     assert numbers[0] != numbers[1] and len(site.desk.rows(Appeal)) == 2
+
+
+def test_migration_0007_marks_every_existing_appeal_as_mail(database_url: str) -> None:
+    """A journal from before the form: its appeals came by mail; the form's rows say form."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from journal import register
+    from journal.db import make_engine
+    from journal.schema import upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO appeal (number, year, seq, received_at, due_at, status, anonymous, "
+            "anonymous_reasons, applicant_type, applicant_json, subject, text, quality_claim, "
+            "missing_documents, classification_json, raw_sha256, created_at, lemmas) VALUES "
+            "('9/2026', 2026, 9, :t, :t, 'registered', false, '', 'individual', '{}', 'Старое', "
+            "'Текст', false, '', '{}', 'ab', :t, '')"), {"t": datetime(2026, 11, 2, tzinfo=UTC)})
+    upgrade(engine)
+    with Session(engine) as session:
+        old = register.appeal_by_number(session, "9/2026")
+        assert old is not None and old.source == "mail"
