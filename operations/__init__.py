@@ -9,7 +9,7 @@ Front ends only parse input, call, and show the result: no SQL, no sessions, no 
 
     operations.appeals   set_status, assign, escalate, close, add_measure, complete_measure,
                          list_measures, list_appeals, show_appeal
-    operations.replies   preview_reply, queue_reply, list_templates
+    operations.replies   preview_reply, queue_reply, list_templates, template_files
     operations.aside     list_set_aside, register_aside
     operations.reports   due, report, export, preview_digest, queue_digest
     operations.admin     purge_cutoff, purge, migrate

@@ -3,6 +3,7 @@
     preview_reply(ctx, number, template, values, attachments=(), edit=None) -> ReplyPreview
     queue_reply(ctx, number, template, values, attachments=(), actor, edit=None) -> QueuedReply
     list_templates(ctx) -> tuple[list[ReplyTemplate], list[str]]     usable ones, problems
+    template_files(ctx) -> dict[str, Path]                           name -> the file used
     check_move(appeal, template) -> None                             TransitionError if refused
 
 ``values`` are the template's fields (``{"answer": "..."}``); ``attachments`` are

@@ -1,5 +1,5 @@
 """Fuzzing parse → classify (and the attachment flags) with hypothesis over mutated real mail:
-no exception but ParseError may escape parsing, and classify never raises."""
+no exception but ParseError may escape parsing, and classify raises nothing (it has no catch-all)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 The template's front-matter (replies.templates) says which fields it needs; this module builds
 the context from the appeal, checks the fields, renders text and HTML, and refuses a signed reply
 without the director's signature block. Nothing here reads the config, the clock or the
-database: the caller (replies.staff) passes a ReplyContext.
+database: the caller (operations.replies) passes a ReplyContext.
 """
 
 from __future__ import annotations
