@@ -163,6 +163,23 @@ class LimitsSettings(_Section):
     auto_global_per_hour: int = Field(default=200, ge=0)
 
 
+class AttachmentSettings(_Section):
+    """Reading attachments' content (issue 15): bounds per mail; see config.yaml."""
+
+    enabled: bool = True
+    max_files: int = Field(default=10, ge=0, le=100)
+    max_pages: int = Field(default=30, ge=1, le=1000)
+    max_chars: int = Field(default=100_000, ge=1000)
+    max_pixels: int = Field(default=40_000_000, ge=1_000_000)
+    max_unpacked_bytes: int = Field(default=30_000_000, ge=1_000_000)
+    seconds: float = Field(default=30.0, gt=0)
+    ocr: bool = True
+    ocr_pages: int = Field(default=3, ge=0, le=50)
+    ocr_seconds: float = Field(default=20.0, gt=0)
+    ocr_languages: str = "rus+eng"
+    ocr_after_registration: bool = True
+
+
 class RetentionSettings(_Section):
     closed_years: int = Field(default=5, ge=1, le=100)
 
@@ -232,6 +249,7 @@ class Config(_Section):
     staff: StaffSettings = StaffSettings()
     daemon: DaemonSettings = DaemonSettings()
     limits: LimitsSettings = LimitsSettings()
+    attachments: AttachmentSettings = AttachmentSettings()
     retention: RetentionSettings = RetentionSettings()
     templates: TemplateSettings = TemplateSettings()
     form: FormSettings = FormSettings()

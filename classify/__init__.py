@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from classify.anonymity import detect_anonymity
+from classify.attachments import fill_from_claim, read_attachments
 from classify.automated import detect_automated
 from classify.documents import missing_documents, missing_documents_text
 from classify.given import GIVEN_REASON, GivenFields, apply_chosen_project
@@ -18,29 +19,32 @@ from classify.latin import acronyms_to_cyrillic, is_translit, to_cyrillic
 from classify.kind import decide_kind, is_quality_claim
 from classify.quotes import Reading, is_own_address, read_own_text, subject_as_text
 from classify.routing import route_appeal
-from classify.types import Classification, ClassifyRules
+from classify.types import AttachmentFinding, Classification, ClassifyRules
 from classify.webform import WebForm, read_webform
-from ingest.types import ParsedMessage
+from ingest.types import ExtractedAttachment, ParsedMessage
 
 __all__ = ["classify_message", "missing_documents_text"]
 
 log = logging.getLogger(__name__)
 
 
-def classify_message(parsed: ParsedMessage, rules: ClassifyRules,
-                     as_appeal: bool = False, given: GivenFields | None = None) -> Classification:
+def classify_message(parsed: ParsedMessage, rules: ClassifyRules, as_appeal: bool = False,
+                     extracted: tuple[ExtractedAttachment, ...] = (),
+                     given: GivenFields | None = None) -> Classification:
     """The whole decision on one mail, with reasons. ``as_appeal`` reads it as an appeal even
-    when it looks automated (staff overruled the automatic verdict). ``given``: the public
-    form's fields state the applicant and the project (issue 13). Any mail is an input it
-    decides on; an exception is a bug, left to surface (tests, and the runner that sets the
-    mail aside with it)."""
+    when it looks automated (staff overruled the automatic verdict); ``extracted`` is what
+    ingest.extract read out of the attachments (issue 15); ``given``: the public form's fields
+    state the applicant and the project (issue 13). Any mail is an input it decides on; an
+    exception is a bug, left to surface (tests, and the runner that sets the mail aside with
+    it)."""
     verdict = detect_automated(parsed, rules.webform_senders)
     if verdict.automated and not as_appeal:
         return Classification(automated=True, reasons=(verdict.reason,))
-    return _classify_appeal(parsed, rules, (verdict.reason,), given)
+    return _classify_appeal(parsed, rules, (verdict.reason,), extracted, given)
 
 
 def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...],
+                     extracted: tuple[ExtractedAttachment, ...] = (),
                      given: GivenFields | None = None) -> Classification:
     reading, sender, form = _what_to_read(parsed, rules)
     in_subject = subject_as_text(parsed.subject, reading.text) if form is None else None
@@ -48,12 +52,17 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
         applicant, who = extract_applicant(in_subject or reading.text, sender, rules, form)
     else:  # the public form (issue 13): the fields are the applicant, not a guess
         applicant, who = given.applicant, [GIVEN_REASON]
+    findings = read_attachments(extracted, rules)
+    claim_text, claim_why = _claim_documents(findings, extracted)
+    if claim_text and given is None:
+        applicant, filled = fill_from_claim(applicant, reading.text, claim_text, rules)
+        who = [*who, *filled]
     anonymous, anon_why = detect_anonymity(applicant)
     subject, text, script_why = _in_cyrillic(reading.subject or parsed.subject,
-                                             f"{reading.text}\n{reading.earlier}".strip())
+                                             f"{reading.text}\n{reading.earlier}\n{claim_text}".strip())
     kind, kind_why = decide_kind(subject, text)
     quality, quality_why = is_quality_claim(kind, subject, text)
-    missing, docs_why = missing_documents(parsed.attachments, reading.text) if quality else ((), [])
+    missing, docs_why = missing_documents(parsed.attachments, reading.text, findings) if quality else ((), [])
     route = route_appeal(acronyms_to_cyrillic(subject), acronyms_to_cyrillic(text), kind, quality,
                          applicant.postal_address, rules, applicant.phone)
     subject_why = ("body empty or trivial: the subject read as the text",) if in_subject else ()
@@ -61,10 +70,20 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
         automated=False, kind=kind, applicant=applicant, anonymous=bool(anonymous),
         anonymous_reasons=anonymous, department=route.department, region=route.region,
         assignee=route.assignee, quality_claim=quality, missing_documents=missing,
-        reasons=(*reasons, reading.reason, *subject_why, *who, *anon_why, *script_why, kind_why,
-                 quality_why, *docs_why, *route.reasons),
+        reasons=(*reasons, reading.reason, *subject_why, *who, *anon_why, *script_why, *claim_why,
+                 kind_why, quality_why, *docs_why, *route.reasons),
+        attachments=findings,
     )
     return decision if given is None else apply_chosen_project(decision, given, subject, text, rules)
+
+
+def _claim_documents(findings: tuple[AttachmentFinding, ...],
+                     extracted: tuple[ExtractedAttachment, ...]) -> tuple[str, tuple[str, ...]]:
+    """The text of the attached claims (read with the mail for kind, quality and identity)."""
+    texts = {x.index: x.text for x in extracted}
+    claims = [f for f in findings if f.role == "claim_form"]
+    why = tuple(f"attachment read as the claim: {f.reason}" for f in claims[:3])
+    return "\n".join(texts.get(f.index, "") for f in claims[:3]), why
 
 
 def _in_cyrillic(subject: str, text: str) -> tuple[str, str, tuple[str, ...]]:

@@ -1,6 +1,8 @@
 """The quality-claim checklist (5): claim form, defect photos, label photos.
 
-Judged from attachment names and types and what the text says. A claim written only in the
+Judged from what each attachment shows when it could be read (classify.attachments: a claim
+in «Скан_001.pdf», a label in «IMG_4411.jpg»), else from its name and type, and from what the
+text says. A claim written only in the
 body does not satisfy the claim form; an inline photo in the HTML body counts as a defect
 photo; «документы направим дополнительно» satisfies nothing. Also the plain-Russian lines the
 acknowledgement uses to ask for what is missing. Pure.
@@ -14,7 +16,7 @@ import re
 import struct
 import zipfile
 
-from classify.types import DOCUMENTS
+from classify.types import DOCUMENTS, AttachmentFinding
 from ingest.types import ParsedAttachment
 
 _CLAIM_NAME = re.compile(r"претенз|рекламац|заявлени|бланк|claim|pretenz|akt|акт", re.I)
@@ -44,11 +46,13 @@ _TEXT = {
 }
 
 
-def missing_documents(attachments: tuple[ParsedAttachment, ...], text: str) -> tuple[tuple[str, ...], list[str]]:
+def missing_documents(attachments: tuple[ParsedAttachment, ...], text: str,
+                      findings: tuple[AttachmentFinding, ...] = ()) -> tuple[tuple[str, ...], list[str]]:
     """What a quality claim lacks, in the order claim_form, defect_photos, label_photos; and why."""
     files, sealed = _unpacked(attachments)
     media = [a for a in files if _is_media(a) and not _is_paper(a)]
-    have = _by_name(files, media)
+    seen = {id(attachments[f.index]): f for f in findings if 0 <= f.index < len(attachments)}
+    have = _by_content(files, media, seen)
     if media and "label_photos" not in have and (said := _SAYS_LABEL.search(text)):
         have["label_photos"] = f"text says a label photo is attached: {said.group(0)[:50]!r}"
         if len(media) < 2 and "defect_photos" in have and not _LABEL_NAME.search(media[0].filename or ""):
@@ -67,9 +71,29 @@ def _is_paper(att: ParsedAttachment) -> bool:
     return not video and bool(_PAPER_NAME.search(att.filename or ""))
 
 
-def _by_name(files: list[ParsedAttachment], media: list[ParsedAttachment]) -> dict[str, str]:
-    """Documents told by each file's name and type."""
+_BY_ROLE = {"claim_form": "claim_form", "label_photo": "label_photos", "defect_photo": "defect_photos"}
+
+
+def _by_content(files: list[ParsedAttachment], media: list[ParsedAttachment],
+                seen: dict[int, AttachmentFinding]) -> dict[str, str]:
+    """Documents told by each file's content where it was read, else by its name and type."""
     have: dict[str, str] = {}
+    for att in files:
+        found = seen.get(id(att))
+        if found is None or found.role not in (*_BY_ROLE, "paper"):
+            _by_name([att], media, have)  # not read, unreadable, or nothing telling in it
+        elif found.role == "claim_form" or (found.role == "label_photo" and att in media):
+            have.setdefault(_BY_ROLE[found.role], found.reason)
+        elif found.role == "defect_photo" and att in media and not _LABEL_NAME.search(att.filename or ""):
+            have.setdefault("defect_photos", found.reason + (f" ({found.image})" if found.image else ""))
+        else:  # a scan of some paper, or a photo named as a label or a paper: the name decides
+            _by_name([att], media if found.role != "paper" else [], have)
+    return have
+
+
+def _by_name(files: list[ParsedAttachment], media: list[ParsedAttachment],
+             have: dict[str, str]) -> dict[str, str]:
+    """Documents told by each file's name and type."""
     for att in files:
         name = att.filename or ""
         if att.disposition == "attachment" and (_is_document(att) or _is_media(att)) and _CLAIM_NAME.search(name):

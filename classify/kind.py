@@ -181,6 +181,16 @@ def _weigh(scores: dict[str, int], strongest: dict[str, int]) -> str:
     return max(candidates, key=lambda k: (scores.get(k, 0), -_ORDER.index(k)))
 
 
+def defect_phrases(text: str) -> list[str]:
+    """The words naming a defect («не включается», «трещина корпуса»), with a little context."""
+    found: list[str] = []
+    for match in _QUALITY.finditer(text):
+        phrase = " ".join(text[match.start():match.end() + 30].split()[:4])
+        if phrase.lower() not in (f.lower() for f in found):
+            found.append(phrase)
+    return found
+
+
 def is_quality_claim(kind: str, subject: str, text: str) -> tuple[bool, str]:
     """A claim about a defective product bought from the company (5)."""
     if kind != "claim":

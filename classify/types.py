@@ -72,6 +72,35 @@ class ClassifyRules:
 
 
 @dataclass(frozen=True)
+class AttachmentFinding:
+    """What a clerk sees in one attachment (5). ``role``: claim_form, label_photo, defect_photo,
+    paper (a scan or photo of some other paper), document, unreadable or other. ``evidence``
+    quotes the words (or says what the picture is) that decided it, from ``page``."""
+
+    index: int
+    filename: str | None
+    role: str
+    page: int | None = None
+    evidence: str = ""
+    organisation: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    address: str | None = None
+    signer: str | None = None
+    defects: tuple[str, ...] = ()
+    label_marks: tuple[str, ...] = ()
+    image: str | None = None  # e.g. "photo 4032×3024, taken 2026:11:20 14:03:11"
+    ocr: bool = False
+    unreadable: str | None = None
+
+    @property
+    def reason(self) -> str:
+        where = f", page {self.page}" if self.page else ""
+        said = f": „{self.evidence}“" if self.evidence else ""
+        return f"{self.role}: {self.filename or '(unnamed)'}{where}{said}"
+
+
+@dataclass(frozen=True)
 class Classification:
     """The whole decision on one mail; stored with the appeal, reasons included."""
 
@@ -86,3 +115,5 @@ class Classification:
     quality_claim: bool = False
     missing_documents: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    # what each attachment's content showed (issue 15); empty when attachments were not read
+    attachments: tuple[AttachmentFinding, ...] = ()

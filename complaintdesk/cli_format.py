@@ -39,6 +39,7 @@ def format_details(d: dict[str, Any]) -> str:
     for a in d["attachments"]:
         flags = f" [{', '.join(a['flags'])}]" if a["flags"] else ""
         lines.append(f"  attachment: {a['filename']} ({a['content_type']}, {a['size']} B){flags}")
+    lines += [f"  in attachment: {line}" for line in finding_lines(d.get("findings", []))]
     if d["repeat_of"]:
         lines.append(f"  REPEAT of {d['repeat_of']} (similarity {d['repeat_similarity']:.2f}, 2.4)")
     if d["outcome"]:
@@ -54,6 +55,24 @@ def format_details(d: dict[str, Any]) -> str:
                      + (f" ({e['note']})" if e["note"] else ""))
     lines += format_correspondence(d)
     return "\n".join(lines)
+
+
+def finding_lines(findings: list[dict[str, Any]]) -> list[str]:
+    """One line per attachment finding (issue 15): role, where, the words, whose, what defects."""
+    lines = []
+    for f in findings:
+        where = f", page {f['page']}" if f.get("page") else ""
+        said = f": „{f['evidence']}“" if f.get("evidence") else ""
+        whose = ", ".join(x for x in (f.get("organisation"), f.get("inn") and f"ИНН {f['inn']}",
+                                      f.get("signer")) if x)
+        extra = [f.get("image") or "", f.get("unreadable") or "", whose,
+                 ("defects: " + "; ".join(f["defects"])) if f.get("defects") else "",
+                 ("label: " + "; ".join(f["label_marks"])) if f.get("label_marks") else "",
+                 "OCR" if f.get("ocr") else ""]
+        tail = " | ".join(x for x in extra if x)
+        lines.append(f"{f['role']}: {f.get('filename') or '(unnamed)'}{where}{said}"
+                     + (f" [{tail}]" if tail else ""))
+    return lines
 
 
 def format_due(due: DueList) -> str:

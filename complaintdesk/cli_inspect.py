@@ -20,13 +20,19 @@ def _rules(ctx: click.Context) -> Any:
     return rules_from_config(ctx.obj.load_config())
 
 
+def _extract(ctx: click.Context, by_name: bool = False) -> Any:
+    from pipeline.deps import extract_limits
+
+    return None if by_name else extract_limits(ctx.obj.load_config())
+
+
 @click.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the classification as JSON.")
 @click.pass_context
 def inspect_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
     """Show how FILE.eml is classified: applicant, kind, route, checklist and the reasons."""
-    result = inspect_message(file.read_bytes(), _rules(ctx))
+    result = inspect_message(file.read_bytes(), _rules(ctx), _extract(ctx))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -36,11 +42,13 @@ def inspect_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
 @click.command("eval")
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--by-name", is_flag=True,
+              help="Judge attachments by name and type only (do not read their content).")
 @click.pass_context
-def eval_cmd(ctx: click.Context, labels: Path, directory: Path) -> None:
+def eval_cmd(ctx: click.Context, labels: Path, directory: Path, by_name: bool) -> None:
     """Score classification of the mails in DIRECTORY against LABELS (labels.json)."""
     data = json.loads(labels.read_text(encoding="utf-8"))
-    click.echo(format_report(evaluate(data, directory, _rules(ctx))))
+    click.echo(format_report(evaluate(data, directory, _rules(ctx), _extract(ctx, by_name))))
 
 
 def render_text(result: dict[str, Any]) -> str:
@@ -61,7 +69,11 @@ def render_text(result: dict[str, Any]) -> str:
         ("missing documents", ", ".join(result["missing_documents"]) or None),
         ("attachments", ", ".join(f"{x['filename']} ({x['content_type']}, {x['size']} B)" for x in result["attachments"]) or None),
     ]
-    return "\n".join(f"{k:<18} {v if v is not None else '—'}" for k, v in rows) + "\n" + _reasons(result)
+    from complaintdesk.cli_format import finding_lines
+
+    seen = "".join(f"\n  - {line}" for line in finding_lines(result.get("findings", [])))
+    return "\n".join(f"{k:<18} {v if v is not None else '—'}" for k, v in rows) \
+        + ("\nin the attachments:" + seen if seen else "") + "\n" + _reasons(result)
 
 
 def _reasons(result: dict[str, Any]) -> str:

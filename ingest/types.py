@@ -92,3 +92,56 @@ class ParsedMessage:
     def header_all(self, name: str) -> tuple[str, ...]:
         wanted = name.lower()
         return tuple(value for key, value in self.headers if key == wanted)
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """What an image is, before anyone reads it: size, when the camera says it was taken,
+    and whether it looks like a scan of a paper (mostly white, little colour) or a photo."""
+
+    width: int
+    height: int
+    taken: str | None = None  # EXIF DateTimeOriginal (or DateTime) as written, e.g. 2026:11:20 14:03:11
+    camera: str | None = None  # EXIF make and model
+    document_like: bool = False
+
+
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Bounds on reading one mail's attachments (config ``attachments``)."""
+
+    enabled: bool = True
+    max_files: int = 10  # attachments read per mail; the rest are listed, not read
+    max_pages: int = 30  # PDF pages whose text layer is read
+    max_chars: int = 100_000  # text kept per attachment
+    max_pixels: int = 40_000_000  # a larger image is not decoded (decompression bombs)
+    max_unpacked_bytes: int = 30_000_000  # DOCX/XLSX/ODT: the sum of the unpacked members
+    seconds: float = 30.0  # reading time per mail in all; what is left unread is noted
+    ocr: bool = True
+    ocr_pages: int = 3  # scanned pages and images sent to Tesseract per mail
+    ocr_seconds: float = 20.0  # OCR time per mail in all (each page gets what is left)
+    ocr_languages: str = "rus+eng"
+    # OCR once the appeal is registered and acknowledged (pipeline.reread), not in the poll
+    ocr_after_registration: bool = True
+
+
+@dataclass(frozen=True)
+class ExtractedAttachment:
+    """What could be read out of one attachment. ``pages`` holds the text per page (one entry
+    for a document without pages); ``ocr_pages`` the 1-based pages read by OCR; ``unreadable``
+    the reason when nothing could be read (malformed, encrypted, too large, bomb-like)."""
+
+    index: int  # position in ParsedMessage.attachments
+    filename: str | None
+    content_type: str
+    format: str  # pdf, docx, xlsx, odt, rtf, text, image, media, other
+    pages: tuple[str, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    image: ImageFacts | None = None
+    unreadable: str | None = None
+    notes: tuple[str, ...] = ()
+    ocr_wanted: bool = False  # a page or picture waits for OCR after registration
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(self.pages)

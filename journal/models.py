@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # statuses of an appeal; journal/workflow.py holds the allowed transitions
@@ -154,7 +154,9 @@ class Attachment(SQLModel, table=True):
     content_id: str | None = None
     size: int
     sha256: str
-    flags: str = ""  # comma-separated: oversize, dangerous, ...
+    flags: str = ""  # comma-separated: oversize, dangerous, unreadable, ...
+    # the text read out of it (PDF/DOCX/... text layer or OCR; issue 15), for staff and search
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Outbox(SQLModel, table=True):

@@ -47,7 +47,7 @@ def _forget(session: Session, appeal: Appeal, now: datetime) -> set[str]:
     for att in session.exec(select(Attachment).where(Attachment.appeal_id == appeal.id)):
         if att.stored_name:
             files.add(att.stored_name)
-        att.filename, att.stored_name = None, None
+        att.filename, att.stored_name, att.text = None, None, ""  # the text read out of it too
     for inbound in session.exec(select(InboundMessage).where(InboundMessage.appeal_id == appeal.id)):
         files.add(storage.relative_name(storage.RAW, inbound.sha256))
     session.execute(update(Outbox).where(col(Outbox.appeal_id) == appeal.id)

@@ -45,6 +45,8 @@ def appeal_details(session: Session, appeal: Appeal, tz: str) -> dict[str, Any]:
         "quality_claim": appeal.quality_claim,
         "missing_documents": [d for d in appeal.missing_documents.split(",") if d],
         "reasons": json.loads(appeal.classification_json).get("reasons", []),
+        # what each attachment's content showed (issue 15)
+        "findings": json.loads(appeal.classification_json).get("attachments", []),
         "inbound": [
             {"uid": m.uid, "outcome": m.outcome, "received": format_datetime(m.received_at, tz),
              "sha256": m.sha256}
@@ -53,7 +55,7 @@ def appeal_details(session: Session, appeal: Appeal, tz: str) -> dict[str, Any]:
         "attachments": [
             {"filename": a.filename, "content_type": a.content_type, "size": a.size,
              "sha256": a.sha256, "stored_name": a.stored_name,
-             "flags": [f for f in a.flags.split(",") if f]}
+             "flags": [f for f in a.flags.split(",") if f], "text": a.text}
             for a in register.appeal_attachments(session, appeal.id)
         ],
         "outcome": appeal.outcome,

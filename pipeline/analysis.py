@@ -14,16 +14,18 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from classify import classify_message
+from classify.attachments import defers_to_attachments
 from classify.repeats import prepare_repeat_fields
 from classify.spam import spam_verdict
 from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
+from ingest.extract import extract_attachments
 from ingest.parse import parse_message
-from ingest.types import ParsedMessage, RawMessage
+from ingest.types import ExtractedAttachment, ExtractLimits, ParsedMessage, RawMessage
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +39,13 @@ class Analysis:
     set_aside: str | None = None
     # (applicant_key, lemmas) for repeat detection, computed here, off the committing process
     repeat_fields: tuple[str | None, str] | None = None
+    # what was read out of the attachments (issue 15), by ParsedMessage.attachments index
+    extracted: tuple[ExtractedAttachment, ...] = ()
 
 
-def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
-    """Parse and classify one raw mail. Pure; a mail that is not one is set aside, with the
+def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0,
+            extract: ExtractLimits | None = None) -> Analysis:
+    """Parse, read the attachments (within ``extract``'s bounds) and classify one raw mail. Pure; a mail that is not one is set aside, with the
     reason; anything else raised is a bug (the runner sets the mail aside with it)."""
     if max_bytes and len(data) > max_bytes:
         return Analysis(None, None, f"too large: {len(data)} bytes > limit {max_bytes}")
@@ -50,14 +55,33 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0) -> Analysis:
         return Analysis(None, None, f"unreadable: {exc}")
     except RecursionError:
         return Analysis(None, None, "unreadable: MIME nested too deeply")
-    decision = classify_message(parsed, rules)
+    extracted = _read_attachments(parsed, extract)
+    decision = classify_message(parsed, rules, extracted=extracted)
     if decision.automated:
-        return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]))
+        return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]), None, extracted)
     spam = spam_verdict(parsed)
     if spam:
-        return Analysis(parsed, decision, spam)
+        return Analysis(parsed, decision, spam, None, extracted)
     fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
-    return Analysis(parsed, decision, None, fields)
+    return Analysis(parsed, decision, None, fields, extracted)
+
+
+def _read_attachments(parsed: ParsedMessage, extract: ExtractLimits | None
+                      ) -> tuple[ExtractedAttachment, ...]:
+    """Issue 15: read the attachments here, in the worker, inside mail_seconds. OCR waits for
+    after registration, except for a mail that says nothing itself («см. вложение»): its
+    scans are its content, so they are read now and the acknowledgement can rely on them."""
+    if extract is None:
+        return ()
+    extracted = extract_attachments(parsed.attachments, extract)
+    if any(x.ocr_wanted for x in extracted) and defers_to_attachments(parsed.text):
+        extracted = extract_attachments(parsed.attachments, replace(extract, ocr_after_registration=False))
+    return extracted
+
+
+def _with_ocr(extract: ExtractLimits | None) -> ExtractLimits | None:
+    """The limits for reading a registered mail again, OCR included (pipeline.reread)."""
+    return replace(extract, ocr_after_registration=False) if extract else None
 
 
 class Pending(Protocol):
@@ -71,19 +95,21 @@ class _Inline:
     data: bytes
     rules: ClassifyRules
     max_bytes: int
+    extract: ExtractLimits | None = None
 
     def result(self) -> Analysis:
-        return analyze(self.data, self.rules, self.max_bytes)
+        return analyze(self.data, self.rules, self.max_bytes, self.extract)
 
 
 _worker_rules: ClassifyRules | None = None
 _worker_max_bytes = 0
+_worker_extract: ExtractLimits | None = None
 
 
-def _worker_init(rules: ClassifyRules, max_bytes: int) -> None:
+def _worker_init(rules: ClassifyRules, max_bytes: int, extract: ExtractLimits | None = None) -> None:
     """Runs once per worker process: keep the rules and load the language models."""
-    global _worker_rules, _worker_max_bytes
-    _worker_rules, _worker_max_bytes = rules, max_bytes
+    global _worker_rules, _worker_max_bytes, _worker_extract
+    _worker_rules, _worker_max_bytes, _worker_extract = rules, max_bytes, extract
     warm_up(rules)
 
 
@@ -97,26 +123,42 @@ def warm_up(rules: ClassifyRules) -> None:
 
 def _worker_analyze(data: bytes) -> Analysis:
     assert _worker_rules is not None
-    return analyze(data, _worker_rules, _worker_max_bytes)
+    return analyze(data, _worker_rules, _worker_max_bytes, _worker_extract)
+
+
+def _worker_reread(data: bytes) -> Analysis:
+    assert _worker_rules is not None
+    return analyze(data, _worker_rules, _worker_max_bytes, _with_ocr(_worker_extract))
 
 
 class Analyzer:
     """Runs ``analyze`` with a per-mail time limit in ``workers`` processes (0: inline)."""
 
-    def __init__(self, rules: ClassifyRules, workers: int, seconds: float, max_bytes: int) -> None:
+    def __init__(self, rules: ClassifyRules, workers: int, seconds: float, max_bytes: int,
+                 extract: ExtractLimits | None = None) -> None:
         self.rules, self.workers, self.seconds, self.max_bytes = rules, workers, seconds, max_bytes
+        self.extract = extract  # issue 15: None reads no attachments
         self._pool: Any = None
 
     def inline(self) -> Analyzer:
         """The same analysis run in this process, without a time limit (one mail at a time)."""
-        return self if self.workers <= 0 else Analyzer(self.rules, 0, self.seconds, self.max_bytes)
+        return self if self.workers <= 0 else \
+            Analyzer(self.rules, 0, self.seconds, self.max_bytes, self.extract)
 
     def submit(self, data: bytes) -> Pending:
         if self.workers <= 0:
-            return _Inline(data, self.rules, self.max_bytes)
+            return _Inline(data, self.rules, self.max_bytes, self.extract)
         future: Future[Analysis] = self._ensure_pool().schedule(
             _worker_analyze, args=(data,), timeout=self.seconds)
         return future
+
+    def reread(self, data: bytes) -> Analysis:
+        """Issue 15: a registered mail read again with OCR, in a worker, within the time limit."""
+        if self.workers <= 0:
+            return analyze(data, self.rules, self.max_bytes, _with_ocr(self.extract))
+        future: Future[Analysis] = self._ensure_pool().schedule(
+            _worker_reread, args=(data,), timeout=self.seconds)
+        return self.result(future)
 
     def result(self, future: Pending) -> Analysis:
         """The analysis, or a set-aside reason when the worker timed out or died. A bug in
@@ -135,7 +177,7 @@ class Analyzer:
             from pebble import ProcessPool
 
             self._pool = ProcessPool(max_workers=self.workers, initializer=_worker_init,
-                                     initargs=(self.rules, self.max_bytes))
+                                     initargs=(self.rules, self.max_bytes, self.extract))
         return self._pool
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from pipeline.faults import as_systemic
 from pipeline.digest import queue_daily_digest
 from pipeline.notify import Notifier
 from pipeline.poll import poll_all, send_outbox
+from pipeline.reread import read_pending
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class Daemon:
             self._poll()
             self.notifier.ping()  # progress: the mailboxes answered and the journal worked
             self._send()
+            read_pending(self.deps, limit=5, progress=self.notifier.ping)  # issue 15: OCR after the acks
         except (DaemonError, SQLAlchemyError, TemplateError, OSError) as exc:
             if isinstance(exc, SQLAlchemyError):
                 exc = DaemonError(f"journal: {describe_db_error(exc)}")

@@ -27,6 +27,7 @@ from base.config import (
 from base.timeutil import utcnow
 from classify.rules import rules_from_config
 from classify.types import ClassifyRules
+from ingest.types import ExtractLimits
 from journal.db import create_schema, make_engine
 from pipeline.analysis import Analyzer
 from replies.message import new_message_id
@@ -81,9 +82,15 @@ def build_deps(config: Config, now: Callable[[], datetime] = utcnow,
         engine=engine, env=make_environment(config.templates.path), rules=rules, now=now,
         new_message_id=lambda: new_message_id(sender),
         analyzer=Analyzer(rules, limits.workers if workers is None else workers,
-                          limits.mail_seconds, limits.mail_bytes),
+                          limits.mail_seconds, limits.mail_bytes, extract_limits(config)),
         storage=config.storage, journal=config.journal, organisation=config.organisation,
         departments=tuple(config.departments), limits=limits, smtp=config.smtp,
         mailboxes=tuple(config.all_mailboxes()), daemon=config.daemon, digest=config.digest,
         people=tuple(config.people),
     )
+
+
+def extract_limits(config: Config) -> ExtractLimits | None:
+    """Issue 15: the bounds on reading attachments, or None when it is switched off."""
+    settings = config.attachments
+    return ExtractLimits(**settings.model_dump()) if settings.enabled else None

@@ -8,15 +8,16 @@ as a text table. Pure apart from reading the mail files in ``evaluate``; no clic
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from classify import classify_message
 from classify.types import Classification, ClassifyRules
 from base.errors import ParseError
+from ingest.extract import extract_attachments
 from ingest.parse import parse_message
-from ingest.types import ParsedMessage
+from ingest.types import ExtractLimits, ParsedMessage
 
 APPLICANT_FIELDS = ("last_name", "first_name", "middle_name", "organization", "postal_address", "email", "phone")
 FIELDS = ("automated", "kind", "applicant.type", *(f"applicant.{f}" for f in APPLICANT_FIELDS),
@@ -24,13 +25,18 @@ FIELDS = ("automated", "kind", "applicant.type", *(f"applicant.{f}" for f in APP
           "missing_documents", "attachment_count")
 
 
-def inspect_message(data: bytes, rules: ClassifyRules) -> dict[str, Any]:
-    """The classification of raw mail bytes as a JSON-ready dict; set aside when unparseable."""
+def inspect_message(data: bytes, rules: ClassifyRules,
+                    extract: ExtractLimits | None = ExtractLimits()) -> dict[str, Any]:
+    """The classification of raw mail bytes as a JSON-ready dict; set aside when unparseable.
+    Attachments are read as the pipeline reads them (``extract``; None: by name only)."""
     try:
         parsed = parse_message(data)
     except ParseError as exc:
         return {"automated": False, "set_aside": True, "reason": str(exc)}
-    return classification_dict(parsed, classify_message(parsed, rules))
+    # one mail looked at: OCR now rather than after a registration that does not happen here
+    now = replace(extract, ocr_after_registration=False) if extract else None
+    extracted = extract_attachments(parsed.attachments, now) if now else ()
+    return classification_dict(parsed, classify_message(parsed, rules, extracted=extracted))
 
 
 def classification_dict(parsed: ParsedMessage, c: Classification) -> dict[str, Any]:
@@ -47,6 +53,7 @@ def classification_dict(parsed: ParsedMessage, c: Classification) -> dict[str, A
             {"filename": att.filename, "content_type": att.content_type, "size": att.size, "sha256": att.sha256}
             for att in parsed.attachments if att.disposition == "attachment"
         ],
+        "findings": [asdict(f) for f in c.attachments],
         "reasons": list(c.reasons),
     }
 
@@ -67,13 +74,14 @@ class EvalReport:
     misses: tuple[Miss, ...] = field(default=())
 
 
-def evaluate(labels: dict[str, Any], mail_dir: Path, rules: ClassifyRules) -> EvalReport:
+def evaluate(labels: dict[str, Any], mail_dir: Path, rules: ClassifyRules,
+             extract: ExtractLimits | None = ExtractLimits()) -> EvalReport:
     """Score classification against ``labels`` (file name -> expected), per field and overall."""
     right = {f: 0 for f in FIELDS}
     misses: list[Miss] = []
     names = sorted(k for k in labels if not k.startswith("_"))
     for name in names:
-        got = _flat(inspect_message((mail_dir / name).read_bytes(), rules))
+        got = _flat(inspect_message((mail_dir / name).read_bytes(), rules, extract))
         want = _flat(labels[name])
         for f in FIELDS:
             if _same(want.get(f), got.get(f)):

@@ -27,8 +27,9 @@ from classify.repeats import prepare_repeat_fields, similarity
 from classify.types import Classification, ClassifyRules
 from ingest import storage
 from ingest.attachments import OVERSIZE, attachment_flags
+from ingest.extract import extract_attachments
 from ingest.parse import parse_message
-from ingest.types import ParsedMessage, RawMessage
+from ingest.types import ExtractedAttachment, ParsedMessage, RawMessage
 from journal import correspondence, register, workflow
 from journal.models import (
     OUTCOME_REGISTERED,
@@ -80,7 +81,7 @@ def record_in(session: Session, raw: RawMessage, analysis: Analysis, deps: Deps)
         storage.store_blob(deps.storage.path, storage.RAW, raw.data, raw.sha256,
                            durable=deps.durable_blobs)
         aside = analysis.set_aside
-        attachments = _store_attachments(parsed, deps) if parsed and not aside else ()
+        attachments = _store_attachments(parsed, deps, analysis.extracted) if parsed and not aside else ()
         now = deps.now()
         inbound = _inbound(raw, parsed, now)
         result = _decide(session, inbound, analysis, same_id, deps, now)
@@ -155,9 +156,12 @@ def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
     if automated and acknowledge:
         raise RegisterError(f"inbound mail {inbound.id} is automated mail: it is never "
                             "acknowledged (the loop guard); register it without acknowledgement")
+    extracted = extract_attachments(parsed.attachments, deps.analyzer.extract) \
+        if deps.analyzer.extract else ()
     # a public form submission (issue 13): the applicant from its fields, not a guess
     given = given_from_message(parsed) if inbound.mailbox == FORM_MAILBOX else None
-    decision = classify_message(parsed, deps.rules, as_appeal=True, given=given)
+    decision = classify_message(parsed, deps.rules, as_appeal=True, extracted=extracted,
+                                given=given)
     now = deps.now()
     appeal = _register(session, inbound, parsed, decision, None, deps, now)
     appeal.source = SOURCE_FORM if given is not None else appeal.source
@@ -253,11 +257,13 @@ def _over_automatic_limit(session: Session, recipient: str, deps: Deps,
     return None
 
 
-def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, ...]:
+def _store_attachments(parsed: ParsedMessage, deps: Deps,
+                       extracted: tuple[ExtractedAttachment, ...] = ()) -> tuple[Attachment, ...]:
     rows = []
     limit = deps.storage.max_attachment_bytes
-    for att in parsed.attachments:
-        flags = attachment_flags(att, limit)
+    read = {x.index: x for x in extracted}  # issue 15: the text read out of each attachment
+    for index, att in enumerate(parsed.attachments):
+        flags = attachment_flags(att, limit) + _read_flags(read.get(index))
         stored = None
         if OVERSIZE not in flags:
             stored = storage.store_blob(deps.storage.path, storage.ATTACHMENTS,
@@ -266,8 +272,16 @@ def _store_attachments(parsed: ParsedMessage, deps: Deps) -> tuple[Attachment, .
             inbound_id=0, filename=att.filename, stored_name=stored,
             content_type=att.content_type, disposition=att.disposition,
             content_id=att.content_id, size=att.size, sha256=att.sha256, flags=",".join(flags),
+            text=read[index].text if index in read else "",
         ))
     return tuple(rows)
+
+
+def _read_flags(found: ExtractedAttachment | None) -> tuple[str, ...]:
+    """Issue 15: ``unreadable``, or ``ocr_pending`` for pipeline.reread to pick up."""
+    if found is None:
+        return ()
+    return ("unreadable",) if found.unreadable else ("ocr_pending",) if found.ocr_wanted else ()
 
 
 def _inbound(raw: RawMessage, parsed: ParsedMessage | None, now: datetime) -> InboundMessage:

@@ -3,7 +3,7 @@
 #   setup-system.sh demo   what `make demo` needs: Dovecot IMAP and OpenSSL (the demo's journal is SQLite)
 #   setup-system.sh test   (the default) what the tests need besides: PostgreSQL server binaries,
 #                          LibreOffice Calc (headless, opens the xlsx exports), Chromium (web pages),
-#                          Tesseract with Russian (OCR of scans), systemd-analyze (the unit in deploy/)
+#                          Tesseract with Russian and poppler (OCR of scans), systemd-analyze (the unit in deploy/)
 # Tests and the demo only start private Dovecot/PostgreSQL instances, so the packaged services
 # are not needed.
 set -euo pipefail
@@ -16,6 +16,7 @@ have_openssl() { command -v openssl >/dev/null 2>&1; }
 have_soffice() { command -v soffice >/dev/null 2>&1; }  # the xlsx export is checked in LibreOffice
 have_chromium() { command -v chromium >/dev/null 2>&1; }  # the web pages are tested in a real browser
 have_tesseract_rus() { compgen -G '/usr/share/tesseract-ocr/*/tessdata/rus.traineddata' >/dev/null; }  # OCR of scans
+have_pdftoppm() { command -v pdftoppm >/dev/null 2>&1; }  # renders scanned PDF pages for OCR
 have_postgres_user() { id -u postgres >/dev/null 2>&1; }
 have_systemd_analyze() { command -v systemd-analyze >/dev/null 2>&1; }  # verifies deploy/*.service
 
@@ -28,6 +29,7 @@ missing_packages() {
     have_soffice || echo libreoffice-calc-nogui
     have_chromium || echo chromium
     have_tesseract_rus || printf '%s\n' tesseract-ocr tesseract-ocr-rus
+    have_pdftoppm || echo poppler-utils
 }
 
 apt_lists_present() { compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; }

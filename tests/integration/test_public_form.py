@@ -232,7 +232,7 @@ def test_migration_0007_marks_every_existing_appeal_as_mail(database_url: str) -
     from journal.schema import upgrade
 
     engine = make_engine(database_url)
-    upgrade(engine, "0004")
+    upgrade(engine, "0005")
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO appeal (number, year, seq, received_at, due_at, status, anonymous, "

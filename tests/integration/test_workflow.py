@@ -15,7 +15,7 @@ from classify.types import Applicant, Classification
 from base.errors import JournalError
 from journal import register, workflow
 from journal.db import create_schema, make_engine
-from journal.models import Appeal, AuditEvent
+from journal.models import Appeal, Attachment, AuditEvent
 from journal.schema import current_revision, head_revision, upgrade
 from journal.workflow import TransitionError
 
@@ -169,14 +169,17 @@ def test_cli_measures(desk_factory) -> None:
 
 
 def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) -> None:
+    from tests.docfiles import pdf_with_text
     from tests.mailfactory import russian_mail
 
     desk = desk_factory()
+    receipt = pdf_with_text([["Кассовый чек", "Покупатель Иванов Пётр"]])
     desk.append(russian_mail(body="Моя претензия, Иванов Пётр, +7 910 000-00-00.",
-                             attachments=[("чек.pdf", "application/pdf", b"%PDF-1 receipt")]))
+                             attachments=[("чек.pdf", "application/pdf", receipt)]))
     desk.append(russian_mail(body="Второе, ещё открытое.", from_addr="other@example.ru",
                              from_name="Сидорова Мария"))
     desk.poll()
+    assert "Иванов" in desk.rows(Attachment)[0].text  # read out of the PDF (issue 15)
     desk.cli("reply", "1/2026", "--template", "answer", "--set", "answer=Отказано.")
     assert desk.cli("close", "1/2026", "--outcome", "rejected", "--text", "Отказано").exit_code == 0
     _closed_years_ago(desk, "1/2026", 6)  # past the 5-year retention period
@@ -189,6 +192,7 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
     assert gone.purged_at and gone.text == "" and gone.applicant_name is None
     assert gone.kind and gone.outcome == "rejected" and gone.received_at  # statistics stay
     assert appeals["2/2026"].text.startswith("Второе")
+    assert [a.text for a in desk.rows(Attachment)] == [""]  # the attachment's text is personal data too
     files_after = sorted(p for p in root.rglob("*") if p.is_file())
     assert len(files_after) == len(files_before) - 2  # its raw mail and its attachment
     report = desk.cli("report", "--from", "01.01.2026", "--to", "31.12.2026")

@@ -52,3 +52,24 @@ def test_inspect_command_text_and_eval_command(tmp_path: Path) -> None:
     assert text.exit_code == 0 and "reasons:" in text.output
     scored = CliRunner().invoke(eval_cmd, [str(samples / "labels.json"), str(samples / "emails")], obj=_obj())
     assert scored.exit_code == 0 and "overall" in scored.output
+
+
+def test_inspect_reads_attachments_and_by_name_does_not(tmp_path: Path) -> None:
+    """`inspect` reads a DOCX claim the way the pipeline does; `eval --by-name` judges by name."""
+    from tests.docfiles import CLAIM_LINES, docx_file
+    from tests.mailfactory import russian_mail
+
+    mail = tmp_path / "scan.eml"
+    mail.write_bytes(russian_mail(body="См. вложение.", subject="Документы", from_addr="buh@example.ru",
+                                  attachments=[("Документ1.docx", "application/octet-stream",
+                                                docx_file(CLAIM_LINES))]))
+    shown = CliRunner().invoke(inspect_cmd, [str(mail)], obj=_obj())
+    assert shown.exit_code == 0 and "in the attachments:" in shown.output
+    assert "claim_form: Документ1.docx: „ПРЕТЕНЗИЯ … ООО «Вектор»“" in shown.output
+    data = json.loads(CliRunner().invoke(inspect_cmd, [str(mail), "--json"], obj=_obj()).output)
+    assert data["kind"] == "claim" and data["quality_claim"] and data["findings"][0]["role"] == "claim_form"
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"scan.eml": {"kind": "claim"}}), encoding="utf-8")
+    read = CliRunner().invoke(eval_cmd, [str(labels), str(tmp_path)], obj=_obj()).output
+    by_name = CliRunner().invoke(eval_cmd, [str(labels), str(tmp_path), "--by-name"], obj=_obj()).output
+    assert "kind                         100.0%" in read and "kind                           0.0%" in by_name
