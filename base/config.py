@@ -13,6 +13,7 @@ database, storage) has a default, so a config with only those four works.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -203,7 +204,27 @@ class WebSettings(_Section):
 
 
 class FormSettings(_Section):
+    """The public appeal form (issue 13): /appeal on the web app, no login."""
+
+    enabled: bool = True
+    policy_url: str = "https://r31.center-inform.ru/personal-data-policy"
     frame_ancestors: list[str] = []
+    max_files: int = Field(default=5, ge=0, le=20)
+    max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    allowed_types: list[str] = [".jpg", ".jpeg", ".png", ".heic", ".pdf", ".doc", ".docx",
+                                ".odt", ".rtf", ".txt", ".xls", ".xlsx", ".mp4", ".mov"]
+    max_text_chars: int = Field(default=20000, ge=100)
+    min_fill_seconds: float = Field(default=3.0, ge=0)
+    per_address_per_hour: int = Field(default=20, ge=1)
+    secret_file: Path | None = None
+
+    @field_validator("allowed_types")
+    @classmethod
+    def _extensions(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.fullmatch(r"\.[a-z0-9]{1,10}", v)]
+        if bad:
+            raise ValueError(f"file name extensions like \".pdf\" (lower case) expected, not {bad[0]!r}")
+        return value
 
 
 class DepartmentSettings(_Section):
@@ -328,6 +349,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
             "mailbox": _resolve_server(config.mailbox, absolute),
             "mailboxes": [_resolve_server(m, absolute) for m in config.mailboxes],
             "smtp": _resolve_server(config.smtp, absolute),
+            "form": config.form.model_copy(update={"secret_file": absolute(config.form.secret_file)}),
         }
     )
 

@@ -13,6 +13,7 @@ from classify.anonymity import detect_anonymity
 from classify.attachments import fill_from_claim, read_attachments
 from classify.automated import detect_automated
 from classify.documents import missing_documents, missing_documents_text
+from classify.given import GIVEN_REASON, GivenFields, apply_chosen_project
 from classify.identity import Sender, extract_applicant
 from classify.latin import acronyms_to_cyrillic, is_translit, to_cyrillic
 from classify.kind import decide_kind, is_quality_claim
@@ -28,26 +29,32 @@ log = logging.getLogger(__name__)
 
 
 def classify_message(parsed: ParsedMessage, rules: ClassifyRules, as_appeal: bool = False,
-                     extracted: tuple[ExtractedAttachment, ...] = ()) -> Classification:
+                     extracted: tuple[ExtractedAttachment, ...] = (),
+                     given: GivenFields | None = None) -> Classification:
     """The whole decision on one mail, with reasons. ``as_appeal`` reads it as an appeal even
     when it looks automated (staff overruled the automatic verdict); ``extracted`` is what
-    ingest.extract read out of the attachments (issue 15). Any mail is an input it decides on;
-    an exception is a bug, left to surface (tests, and the runner that sets the mail aside
-    with it)."""
+    ingest.extract read out of the attachments (issue 15); ``given``: the public form's fields
+    state the applicant and the project (issue 13). Any mail is an input it decides on; an
+    exception is a bug, left to surface (tests, and the runner that sets the mail aside with
+    it)."""
     verdict = detect_automated(parsed, rules.webform_senders)
     if verdict.automated and not as_appeal:
         return Classification(automated=True, reasons=(verdict.reason,))
-    return _classify_appeal(parsed, rules, (verdict.reason,), extracted)
+    return _classify_appeal(parsed, rules, (verdict.reason,), extracted, given)
 
 
 def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple[str, ...],
-                     extracted: tuple[ExtractedAttachment, ...] = ()) -> Classification:
+                     extracted: tuple[ExtractedAttachment, ...] = (),
+                     given: GivenFields | None = None) -> Classification:
     reading, sender, form = _what_to_read(parsed, rules)
     in_subject = subject_as_text(parsed.subject, reading.text) if form is None else None
-    applicant, who = extract_applicant(in_subject or reading.text, sender, rules, form)
+    if given is None:
+        applicant, who = extract_applicant(in_subject or reading.text, sender, rules, form)
+    else:  # the public form (issue 13): the fields are the applicant, not a guess
+        applicant, who = given.applicant, [GIVEN_REASON]
     findings = read_attachments(extracted, rules)
     claim_text, claim_why = _claim_documents(findings, extracted)
-    if claim_text:
+    if claim_text and given is None:
         applicant, filled = fill_from_claim(applicant, reading.text, claim_text, rules)
         who = [*who, *filled]
     anonymous, anon_why = detect_anonymity(applicant)
@@ -59,7 +66,7 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
     route = route_appeal(acronyms_to_cyrillic(subject), acronyms_to_cyrillic(text), kind, quality,
                          applicant.postal_address, rules, applicant.phone)
     subject_why = ("body empty or trivial: the subject read as the text",) if in_subject else ()
-    return Classification(
+    decision = Classification(
         automated=False, kind=kind, applicant=applicant, anonymous=bool(anonymous),
         anonymous_reasons=anonymous, department=route.department, region=route.region,
         assignee=route.assignee, quality_claim=quality, missing_documents=missing,
@@ -67,6 +74,7 @@ def _classify_appeal(parsed: ParsedMessage, rules: ClassifyRules, reasons: tuple
                  kind_why, quality_why, *docs_why, *route.reasons),
         attachments=findings,
     )
+    return decision if given is None else apply_chosen_project(decision, given, subject, text, rules)
 
 
 def _claim_documents(findings: tuple[AttachmentFinding, ...],

@@ -49,10 +49,9 @@ def _department(subject: str, text: str, kind: str, quality_claim: bool,
     default = rules.default_department
     tokens = _tokens(f"{subject}\n{text}")
     subject_tokens = _tokens(subject)
-    for rule in rules.departments:
-        hit = next((k for k in getattr(rule, "priority_keywords", ()) if _count(tokens, k)), None)
-        if hit:
-            return rule.key, f"department {rule.key}: priority keyword {hit!r}"
+    priority = _priority(tokens, rules)
+    if priority is not None:
+        return priority
     if quality_claim or kind == "claim":
         return default, f"department {default}: a claim (refund, invoice, quality of goods) goes to {default} (2.1)"
     scores = {
@@ -64,6 +63,20 @@ def _department(subject: str, text: str, kind: str, quality_claim: bool,
         hits = [k for k in _rule(rules, best).keywords if _count(tokens, k)]  # type: ignore[union-attr]
         return best, f"department {best}: keywords {hits[:5]} (score {scores[best]})"
     return default, f"department {default}: no project named (default, 1.4)"
+
+
+def priority_department(subject: str, text: str, rules: ClassifyRules) -> tuple[str, str] | None:
+    """The department a priority keyword (staff behaviour, billing) sends the appeal to, with
+    why; None when no priority keyword occurs."""
+    return _priority(_tokens(f"{subject}\n{text}"), rules)
+
+
+def _priority(tokens: _Tokens, rules: ClassifyRules) -> tuple[str, str] | None:
+    for rule in rules.departments:
+        hit = next((k for k in getattr(rule, "priority_keywords", ()) if _count(tokens, k)), None)
+        if hit:
+            return rule.key, f"department {rule.key}: priority keyword {hit!r}"
+    return None
 
 
 @dataclass(frozen=True)

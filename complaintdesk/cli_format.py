@@ -14,6 +14,9 @@ _HEADER = ("number", "received", "due", "status", "news", "assignee", "applicant
 _WIDTHS = (12, 17, 11, 22, 4, 20, 30, 0)
 
 
+_SOURCES = {"mail": "mail", "form": "the web form"}  # appeal.source (issue 13)
+
+
 def format_details(d: dict[str, Any]) -> str:
     who = d["applicant"]
     name = who.get("organization") or " ".join(
@@ -21,7 +24,8 @@ def format_details(d: dict[str, Any]) -> str:
     )
     lines = [
         f"Appeal {d['number']}  [{d['status']}]",
-        f"  received {d['received']}, due {d['due']}",
+        f"  received {d['received']} by {_SOURCES.get(d.get('source', 'mail'), d.get('source'))}, "
+        f"due {d['due']}",
         f"  kind {d['kind']}, department {d['department']}"
         + (f" ({d['region']})" if d["region"] else "") + f", assignee {d['assignee']}",
         f"  applicant {name or '(not identified)'}; e-mail {who.get('email') or '-'}; "

@@ -123,16 +123,11 @@ def web_cmd(ctx: click.Context, host: str, port: int) -> None:
 
 
 def build_web_app(config: Any, deps: Any) -> Any:
-    """The desk with the public form (web.public, issue 13) when it is installed."""
+    """The staff desk, with the public form (web.public, issue 13) unless form.enabled is off."""
     from operations.context import OpsContext
     from web.app import create_app
+    from web.public import make_public_router
 
-    routers = []
-    try:
-        from web.public import make_public_router  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        pass
-    else:
-        routers.append(make_public_router(config, deps))
+    routers = [make_public_router(config, deps)] if config.form.enabled else []
     ops = OpsContext.from_deps(deps, config.retention, config.staff)
     return create_app(config, ops=ops, extra_routers=routers)

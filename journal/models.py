@@ -40,6 +40,8 @@ OUTCOMES = ("upheld", "partly_upheld", "rejected", "answered")
 OUTCOME_REGISTERED = "registered"
 OUTCOME_THREADED = "threaded"
 OUTCOME_SET_ASIDE = "set_aside"
+# where an appeal came from
+SOURCE_MAIL, SOURCE_FORM = "mail", "form"
 # directions of a correspondence entry
 INCOMING, OUTGOING, NOTE = "in", "out", "note"
 # outbox states
@@ -98,6 +100,8 @@ class Appeal(SQLModel, table=True):
     # another appeal this one came out of (a stranger's mail citing it, a reply after closing)
     linked_to_id: int | None = Field(default=None, foreign_key="appeal.id")
     link_reason: str | None = None
+    # where the appeal came from (issue 13): SOURCE_MAIL (the mailbox) or SOURCE_FORM (/appeal)
+    source: str = Field(default="mail", index=True)
 
 
 class AuditEvent(SQLModel, table=True):

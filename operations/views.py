@@ -30,6 +30,7 @@ def appeal_details(session: Session, appeal: Appeal, tz: str) -> dict[str, Any]:
     return {
         "number": appeal.number,
         "status": appeal.status,
+        "source": appeal.source,
         "received": format_datetime(appeal.received_at, tz),
         "due": format_date(appeal.due_at, tz),
         "kind": appeal.kind,

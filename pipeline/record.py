@@ -35,6 +35,7 @@ from journal.models import (
     OUTCOME_REGISTERED,
     OUTCOME_SET_ASIDE,
     OUTCOME_THREADED,
+    SOURCE_FORM,
     Appeal,
     Attachment,
     InboundMessage,
@@ -43,6 +44,7 @@ from journal.repeats import find_repeat
 from pipeline import threads
 from pipeline.analysis import Analysis
 from pipeline.deps import Deps
+from pipeline.formmail import FORM_MAILBOX, given_from_message
 from replies import outbox
 from replies.acknowledge import AckContext, render_acknowledgement
 from replies.message import build_mime
@@ -156,9 +158,13 @@ def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
                             "acknowledged (the loop guard); register it without acknowledgement")
     extracted = extract_attachments(parsed.attachments, deps.analyzer.extract) \
         if deps.analyzer.extract else ()
-    decision = classify_message(parsed, deps.rules, as_appeal=True, extracted=extracted)
+    # a public form submission (issue 13): the applicant from its fields, not a guess
+    given = given_from_message(parsed) if inbound.mailbox == FORM_MAILBOX else None
+    decision = classify_message(parsed, deps.rules, as_appeal=True, extracted=extracted,
+                                given=given)
     now = deps.now()
     appeal = _register(session, inbound, parsed, decision, None, deps, now)
+    appeal.source = SOURCE_FORM if given is not None else appeal.source
     inbound.reason = f"registered by {actor}; was set aside: {inbound.reason}"
     workflow.audit(session, appeal, actor, "registered_from_set_aside", now, None,
                    str(inbound.id), inbound.reason[:500])

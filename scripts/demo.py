@@ -1,7 +1,7 @@
-"""`make demo`: a local Dovecot and SMTP sink on loopback, a few demo mails, one poll, and what
-came of it: the journal and the acknowledgements the sink received. Then the staff desk
-(`complaintdesk web`) with demo logins, until Enter or Ctrl-C (at a terminal; otherwise it is
-checked to answer and stopped).
+"""`make demo`: a local Dovecot and SMTP sink on loopback, a few demo mails, one poll, one appeal
+through the public form, and what came of it: the journal and the acknowledgements the sink
+received. Then the staff desk (`complaintdesk web`) with demo logins, until Enter or Ctrl-C (at a
+terminal; otherwise it is checked to answer and stopped).
 
 Everything lives under .demo/ and the servers stop when the demo ends.
 """
@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import yaml  # noqa: E402
 
+from scripts.demo_form import submit_demo_form  # noqa: E402
 from scripts.demo_mails import demo_mails  # noqa: E402
 from servers import DovecotServer, SmtpSink, make_ca, make_cert  # noqa: E402
 
@@ -116,6 +117,9 @@ def main() -> None:
         complaintdesk(config, "poll", "--once")
         complaintdesk(config, "list")
         complaintdesk(config, "show", "1/" + str(__import__("datetime").date.today().year))
+        number = submit_demo_form(config)  # the public form (issue 13): same journal, same path
+        complaintdesk(config, "send")
+        complaintdesk(config, "show", number)
         show_acknowledgements(sink)
         web_ui(config)
     finally:

@@ -1,4 +1,5 @@
-"""A small in-process sliding-window rate limiter (login attempts, form submissions)."""
+"""A sliding-window rate limiter kept in memory, per key (a client address): at most ``limit``
+hits in any ``window_seconds``. Per process; the clock is passed in, so it is pure to test."""
 
 from __future__ import annotations
 
@@ -7,27 +8,31 @@ from collections import deque
 
 
 class RateLimiter:
-    """At most ``limit`` hits per key within ``window_seconds``; ``hit`` says whether this one
-    is allowed (a refused hit is not counted, so waiting always helps)."""
+    """``hit(key, now)`` records one attempt and says whether it is allowed (True) or over the
+    limit (False; refused attempts are not counted, so a flood does not extend its own ban)."""
 
     def __init__(self, limit: int, window_seconds: float) -> None:
-        self.limit = limit
-        self.window = window_seconds
+        self.limit, self.window = limit, window_seconds
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self._next_sweep = 0.0
 
     def hit(self, key: str, now: float) -> bool:
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
+            self._sweep(now)
+            times = self._hits.setdefault(key, deque())
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.limit:
                 return False
-            hits.append(now)
-            if len(self._hits) > 10_000:
-                self._forget_idle(now)
+            times.append(now)
             return True
 
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
+    def _sweep(self, now: float) -> None:
+        """Forget keys whose hits have all left the window (keeps memory bounded)."""
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.window
+        stale = [k for k, t in self._hits.items() if not t or t[-1] <= now - self.window]
+        for key in stale:
             del self._hits[key]
