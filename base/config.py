@@ -122,6 +122,7 @@ class JournalSettings(_Section):
     deadline_days: int = Field(default=10, ge=1, le=365)
     pause_clock_while_waiting: bool = False
     repeat_similarity: float = Field(default=0.5, gt=0, le=1)
+    thanks_after_close_days: int = Field(default=14, ge=0, le=365)
 
     @field_validator("number_format")
     @classmethod
@@ -138,6 +139,11 @@ class JournalSettings(_Section):
 class PersonSettings(_Section):
     name: str
     email: str | None = None
+
+
+class StaffSettings(_Section):
+    # OS login -> the staff member's name as the audit trail and the correspondence show it
+    os_users: dict[str, str] = {}
 
 
 class DigestSettings(_Section):
@@ -215,6 +221,7 @@ class Config(_Section):
     journal: JournalSettings = JournalSettings()
     digest: DigestSettings = DigestSettings()
     people: list[PersonSettings] = []
+    staff: StaffSettings = StaffSettings()
     daemon: DaemonSettings = DaemonSettings()
     limits: LimitsSettings = LimitsSettings()
     attachments: AttachmentSettings = AttachmentSettings()

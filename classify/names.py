@@ -70,6 +70,7 @@ def read_name(tokens: list[str], noun_surname: bool = False) -> PersonName | Non
     """Interpret 2-3 tokens as a name; None when they are not one."""
     if len(tokens) >= 2 and _INITIALS.match(tokens[-1].replace(" ", "")):
         return _surname_initials(tokens[0], tokens[-1], noun_surname) if len(tokens) == 2 else None
+    tokens = [*tokens[:-1], _sentence_end(tokens[-1])] if tokens else tokens
     if any(t.endswith(".") or t.lower().strip(".") in _NOT_NAMES for t in tokens):
         return None
     if any(_ambiguous(t) for t in tokens) and not _ambiguous_is_name(tokens, noun_surname):
@@ -80,6 +81,15 @@ def read_name(tokens: list[str], noun_surname: bool = False) -> PersonName | Non
     case = _common_case(tokens, roles)
     parts = {role: _nominative(tok, role, case) for tok, role in zip(tokens, roles)}
     return PersonName(parts.get("Surn"), parts.get("Name"), parts.get("Patr"))
+
+
+def _sentence_end(tok: str) -> str:
+    """«… Петров Иван Сергеевич.»: the full stop ends the sentence; a whole patronymic or first
+    name is no abbreviation (an abbreviation like «ул.» keeps its dot and is no name)."""
+    word = tok[:-1]
+    if tok.endswith(".") and len(word) >= 4 and (_is_patronymic(word) or _is_name(word)):
+        return word
+    return tok
 
 
 def single_first_name(line: str) -> str | None:

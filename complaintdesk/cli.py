@@ -29,7 +29,7 @@ from complaintdesk.cli_common import (
     parse_date,
     pipeline_deps,
 )
-from complaintdesk.cli_format import format_details
+from complaintdesk.cli_format import format_details, format_rows
 from operations import appeals
 
 log = logging.getLogger("complaintdesk")
@@ -74,7 +74,6 @@ def run(ctx: click.Context) -> None:
 def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
     """One cycle: fetch everything new, register it, send the outbox, print a summary."""
     from pipeline.poll import poll_all, send_outbox
-    from pipeline.reread import read_pending
 
     app, config = app_config(ctx)
     app.check_passwords("mailbox", *(() if no_send else ("smtp",)))
@@ -87,7 +86,6 @@ def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
             summary.acks_sent = report.sent
             if report.error:
                 click.echo(f"outbox: {report.error}; mail stays queued", err=True)
-        read_pending(deps, limit=50)  # issue 15: OCR after registration and acknowledgement
     finally:
         deps.analyzer.close()
     click.echo(summary.line())
@@ -183,19 +181,23 @@ def send(ctx: click.Context) -> None:
 
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--limit", type=int, default=None, help="At most this many appeals.")
-@click.option("--search", "query", default=None,
-              help="Only appeals whose subject, text or attachment text contains this.")
+@click.option("--limit", type=int, default=None, help="At most this many appeals (newest first).")
+@click.option("--status", default=None, help="Only appeals in this status.")
+@click.option("--assignee", default=None, help="Only appeals of this person (from the config).")
+@click.option("--overdue", is_flag=True, help="Only open appeals past their due date.")
+@click.option("--news", is_flag=True, help="Only appeals with a client message not yet read.")
+@click.option("--search", default=None,
+              help="Text in the number, subject, text, applicant or attachments' text.")
 @click.pass_context
-def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, query: str | None) -> None:
-    """The journal: number, received, due, status, applicant, subject."""
-    rows = guard(lambda: appeals.list_appeals(ops_context(ctx), limit, query))
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for r in rows:
-        click.echo(f"{r['number']:<12} {r['received']:<17} {r['due']:<11} {r['status']:<22} "
-                   f"{(r['applicant'] or '(anonymous)')[:30]:<30} {r['subject'][:60]}")
+def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, status: str | None,
+             assignee: str | None, overdue: bool, news: bool, search: str | None) -> None:
+    """The journal, newest first: number, received, due, status, news, assignee, applicant,
+    subject."""
+    where = appeals.ListFilter(status=status, assignee=assignee, overdue=overdue, news=news,
+                               search=search, limit=limit)
+    rows = guard(lambda: appeals.list_appeals(ops_context(ctx), where=where))
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json
+               else "\n".join(format_rows(rows)))
 
 
 @main.command("show")
@@ -203,7 +205,8 @@ def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, query: str | 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
-    """One appeal with its correspondence and attachments."""
+    """One appeal with its whole correspondence (mail in, mail out, notes) and attachments.
+    NUMBER may be given without the year (10 is 10/<this year>)."""
     details = guard(lambda: appeals.show_appeal(ops_context(ctx), number))
     click.echo(json.dumps(details, ensure_ascii=False, indent=2) if as_json
                else format_details(details))
@@ -220,7 +223,8 @@ def _register_plugins() -> None:
                     export_cmd, digest_cmd, cli_workflow.status_cmd, cli_workflow.assign_cmd,
                     cli_workflow.escalate_cmd, cli_workflow.close_cmd, cli_workflow.measures_cmd,
                     cli_workflow.migrate_cmd, cli_workflow.purge_cmd, cli_workflow.aside_cmd,
-                    cli_workflow.register_aside_cmd):
+                    cli_workflow.register_aside_cmd, cli_workflow.note_cmd,
+                    cli_workflow.seen_cmd):
         main.add_command(command)
 
 

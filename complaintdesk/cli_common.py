@@ -4,9 +4,10 @@ one-line messages and exit codes (house style 5: only the CLI does that)."""
 
 from __future__ import annotations
 
-import getpass
+import functools
 import logging
 import os
+import pwd
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import click
 from base.config import Config, load_config
 from base.errors import ConfigError, DaemonError
 from operations.context import OpsContext
+from operations.validation import staff_name
 from pipeline.deps import Deps
 
 T = TypeVar("T")
@@ -94,16 +96,22 @@ def guard(work: Callable[[], T]) -> T:
         raise click.ClickException(str(exc)) from None
 
 
-def default_actor() -> str:
-    try:
-        return os.environ.get("COMPLAINTDESK_ACTOR") or getpass.getuser()
-    except OSError:  # no login name at all (a bare container)
-        return "staff"
+def login_name() -> str:
+    """The OS account running this process (not $USER, which anyone can set)."""
+    return pwd.getpwuid(os.getuid()).pw_name
 
 
-def actor_option(fn: Any, help: str = "Who makes the change (recorded in the audit trail).") -> Any:
-    return click.option("--actor", default=default_actor,
-                        show_default="$COMPLAINTDESK_ACTOR or $USER", help=help)(fn)
+def with_actor(fn: Callable[..., T]) -> Callable[..., T]:
+    """Pass the command ``actor``: the staff member's name, from the OS account mapped in
+    ``staff.os_users`` (issue 11: never a free option). An unmapped account is refused with
+    one line before anything is done."""
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> T:
+        _, config = app_config(click.get_current_context(), logging_on=False)
+        kwargs["actor"] = guard(lambda: staff_name(config.staff.os_users, login_name()))
+        return fn(*args, **kwargs)
+
+    return command
 
 
 def parse_date(value: str) -> date:

@@ -1,11 +1,17 @@
-"""Text for the terminal: one appeal, and the due list (in Russian, like the digest)."""
+"""Text for the terminal: one appeal with its correspondence, the journal's list, and the due
+list (in Russian, like the digest)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from journal.models import INCOMING, NOTE
 from journal.types import DueList
 from replies.digest import days_phrase
+
+_ARROWS = {INCOMING: "<-", NOTE: "--"}
+_HEADER = ("number", "received", "due", "status", "news", "assignee", "applicant", "subject")
+_WIDTHS = (12, 17, 11, 22, 4, 20, 30, 0)
 
 
 def format_details(d: dict[str, Any]) -> str:
@@ -40,10 +46,10 @@ def format_details(d: dict[str, Any]) -> str:
     for o in d["outbox"]:
         lines.append(f"  mail out: {o['purpose']} to {o['recipient']}: {o['state']}")
     for e in d["history"]:
-        change = f"{e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
-        lines.append(f"  {e['at']} {e['actor']}: {e['action']} {change}"
+        change = f" {e['from'] or ''} -> {e['to'] or ''}" if e["from"] or e["to"] else ""
+        lines.append(f"  {e['at']} {e['actor']}: {e['action']}{change}"
                      + (f" ({e['note']})" if e["note"] else ""))
-    lines += ["", d["text"]]
+    lines += format_correspondence(d)
     return "\n".join(lines)
 
 
@@ -80,8 +86,56 @@ def format_due(due: DueList) -> str:
                 (f"Срок истекает в ближайшие {due.days_ahead} дн. ({len(due.due_soon)})",
                  [appeal_line(a) for a in due.due_soon]),
                 (f"Просрочены меры ({len(due.overdue_measures)})",
-                 [measure_line(m) for m in due.overdue_measures]))
+                 [measure_line(m) for m in due.overdue_measures]),
+                (f"Новые письма заявителей ({len(due.news)})",
+                 [appeal_line(a) for a in due.news]))
     lines = [f"Сроки на {due.today:%d.%m.%Y}"]
     for title, rows in sections:
         lines += ["", title + ":", *(rows or ["  нет"])]
     return "\n".join(lines)
+
+
+def format_correspondence(view: dict[str, Any]) -> list[str]:
+    """The correspondence as lines for the terminal, oldest first."""
+    lines = []
+    if view["news"]:
+        lines.append(f"  NEWS from the client since {view['news_since']} "
+                     "(`complaintdesk seen NUMBER` when read)")
+    if view["linked_to"]:
+        lines.append(f"  LINKED to {view['linked_to']}: {view['link_reason']}")
+    if view["linked_appeals"]:
+        lines.append(f"  later appeals linked to this one: {', '.join(view['linked_appeals'])}")
+    lines += ["", f"Correspondence ({len(view['correspondence'])}):"]
+    for e in view["correspondence"]:
+        lines += _entry_lines(e)
+    return lines
+
+
+def _entry_lines(e: dict[str, Any]) -> list[str]:
+    arrow = _ARROWS.get(e["direction"], "->")
+    who = e["sender"] if e["direction"] != "out" else f"to {e['recipient']}"
+    head = f"  {e['at']} {arrow} {e['direction']:<4} {who or '-'}"
+    head += f"  «{e['subject']}»" if e["subject"] else ""
+    head += f"  [{e['flag']}]" if e["flag"] else ""
+    body = [f"      {line}" for line in (e["text"] or "(text only in the raw mail)").splitlines()]
+    files = [f"      attachment: {a['filename']} ({a['content_type']}, {a['size']} B)"
+             for a in e["attachments"]]
+    raw = [f"      raw mail: {e['raw']} (under storage.path)"] if e["raw"] else []
+    return [head, *body, *files, *raw]
+
+
+def format_rows(rows: list[dict[str, Any]]) -> list[str]:
+    """The journal's list: a header line, then one line per appeal."""
+    lines = [_line([h.upper() for h in _HEADER])]
+    for r in rows:
+        lines.append(_line([r["number"], r["received"], r["due"], r["status"],
+                            "NEW" if r["news"] else "", r["assignee"] or "-",
+                            r["applicant"] or "(anonymous)", r["subject"]]))
+    return lines
+
+
+def _line(cells: list[str]) -> str:
+    out = []
+    for cell, width in zip(cells, _WIDTHS):
+        out.append(f"{cell[:width]:<{width}}" if width else cell[:60])
+    return " ".join(out).rstrip()

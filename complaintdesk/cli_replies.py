@@ -6,12 +6,11 @@ operations.replies; this module parses options, reads attachment files and print
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import click
 
-from complaintdesk.cli_common import actor_option, guard, ops_context
+from complaintdesk.cli_common import guard, ops_context, with_actor
 from operations import replies
 from replies.compose import attachment_from
 from replies.message import OutgoingAttachment, OutgoingMessage
@@ -28,7 +27,7 @@ from replies.templates import HTML_SUFFIX, TEXT_SUFFIX, ReplyTemplate
               metavar="FILE", help="Attach a file (repeatable).")
 @click.option("--preview", is_flag=True, help="Print the rendered mail; queue nothing.")
 @click.option("--edit", is_flag=True, help="Open $EDITOR on the rendered text before queueing.")
-@partial(actor_option, help="Who sends it, for the audit trail.")
+@with_actor
 @click.pass_context
 def reply_cmd(ctx: click.Context, number: str, template_name: str, assignments: tuple[str, ...],
               files: tuple[Path, ...], preview: bool, edit: bool, actor: str) -> None:

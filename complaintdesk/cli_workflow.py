@@ -1,32 +1,32 @@
 """CLI commands for the regulation's workflow: status, assign, escalate, close, measures,
-set-aside mail, retention and the schema migration. Thin shells over operations.appeals,
+set-aside mail, retention, notes and news, and the schema migration. Thin shells over operations.appeals,
 operations.aside and operations.admin: parse, call, print."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from complaintdesk.cli_common import (
-    actor_option,
     app_config,
     guard,
     ops_context,
     parse_date,
+    with_actor,
 )
 from journal.models import OUTCOMES, STATUSES
-from operations import admin, appeals, aside
+from base.timeutil import to_local
+from operations import admin, appeals, aside, correspondence
 
 
 @click.command("status")
 @click.argument("number")
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--note", default=None, help="Why (recorded in the audit trail).")
-@actor_option
+@with_actor
 @click.pass_context
 def status_cmd(ctx: click.Context, number: str, status: str, note: str | None, actor: str) -> None:
-    """Move an appeal to another STATUS."""
+    """Move an appeal to another STATUS (escalated, answered, closed and correspondence_stopped
+    have their own commands, which ask for what the regulation requires)."""
     ops = ops_context(ctx)
     new = guard(lambda: appeals.set_status(ops, number, status, actor, note))
     click.echo(f"{number}: {new}")
@@ -36,10 +36,11 @@ def status_cmd(ctx: click.Context, number: str, status: str, note: str | None, a
 @click.argument("number")
 @click.argument("target")
 @click.option("--note", default=None, help="Why (recorded in the audit trail).")
-@actor_option
+@with_actor
 @click.pass_context
 def assign_cmd(ctx: click.Context, number: str, target: str, note: str | None, actor: str) -> None:
-    """Hand an appeal to a department (by key) or a person (by name)."""
+    """Hand an appeal to a department (by key) or a person (by name), both from the config
+    (case-insensitive)."""
     ops = ops_context(ctx)
     done = guard(lambda: appeals.assign(ops, number, target, actor, note))
     click.echo(f"{number}: {done.department} / {done.assignee}")
@@ -48,7 +49,7 @@ def assign_cmd(ctx: click.Context, number: str, target: str, note: str | None, a
 @click.command("escalate")
 @click.argument("number")
 @click.option("--note", required=True, help="Why there is no common position (3.6).")
-@actor_option
+@with_actor
 @click.pass_context
 def escalate_cmd(ctx: click.Context, number: str, note: str, actor: str) -> None:
     """Escalate an appeal to the head organisation (3.6)."""
@@ -62,7 +63,7 @@ def escalate_cmd(ctx: click.Context, number: str, note: str, actor: str) -> None
 @click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
               help="The result (3.8); required unless already recorded.")
 @click.option("--text", default=None, help="The outcome in words.")
-@actor_option
+@with_actor
 @click.pass_context
 def close_cmd(ctx: click.Context, number: str, outcome: str | None, text: str | None,
               actor: str) -> None:
@@ -82,7 +83,7 @@ def measures_cmd() -> None:
 @click.option("--what", required=True, help="The measure.")
 @click.option("--who", required=True, help="Who is responsible.")
 @click.option("--due", "due", required=True, help="By when (25.11.2026).")
-@actor_option
+@with_actor
 @click.pass_context
 def measures_add(ctx: click.Context, number: str, what: str, who: str, due: str,
                  actor: str) -> None:
@@ -96,12 +97,12 @@ def measures_add(ctx: click.Context, number: str, what: str, who: str, due: str,
 @measures_cmd.command("done")
 @click.argument("measure_id", type=int)
 @click.option("--on", "done_on", default=None, help="Done on (default today).")
-@actor_option
+@with_actor
 @click.pass_context
 def measures_done(ctx: click.Context, measure_id: int, done_on: str | None, actor: str) -> None:
     """Mark measure MEASURE_ID done."""
     ops = ops_context(ctx)
-    day = parse_date(done_on) if done_on else date.today()
+    day = parse_date(done_on) if done_on else to_local(ops.now(), ops.timezone).date()
     guard(lambda: appeals.complete_measure(ops, measure_id, day, actor))
     click.echo(f"measure {measure_id} done on {day.strftime('%d.%m.%Y')}")
 
@@ -132,16 +133,24 @@ def migrate_cmd(ctx: click.Context) -> None:
 
 @click.command("purge")
 @click.option("--before", "before", default=None,
-              help="Purge appeals closed before this date (default: retention.closed_years ago).")
+              help="Purge appeals closed before this date (default and latest allowed: "
+                   "retention.closed_years ago).")
+@click.option("--dry-run", is_flag=True, help="Only count what would be purged.")
 @click.option("--yes", is_flag=True, help="Do it without asking.")
+@with_actor
 @click.pass_context
-def purge_cmd(ctx: click.Context, before: str | None, yes: bool) -> None:
+def purge_cmd(ctx: click.Context, before: str | None, dry_run: bool, yes: bool,
+              actor: str) -> None:
     """Remove personal data and files of appeals closed before a date (152-FZ retention)."""
     ops = ops_context(ctx)
-    cutoff = admin.purge_cutoff(ops, parse_date(before) if before else None)
+    cutoff = guard(lambda: admin.purge_cutoff(ops, parse_date(before) if before else None))
+    found = guard(lambda: admin.purge_preview(ops, cutoff))
+    click.echo(f"closed before {to_local(cutoff, ops.timezone):%d.%m.%Y}: {found.appeals} "
+               f"appeals, {found.mails} mails, {found.attachments} attachments")
+    if dry_run or not found.appeals:
+        return
     if not yes:
-        click.confirm(f"Purge personal data of appeals closed before "
-                      f"{cutoff.strftime('%d.%m.%Y')}?", abort=True)
+        click.confirm("Purge their personal data and files?", abort=True)
     report = guard(lambda: admin.purge(ops, cutoff))
     click.echo(f"purged {report.appeals} appeals, removed {report.files_removed} files")
 
@@ -151,23 +160,51 @@ def purge_cmd(ctx: click.Context, before: str | None, yes: bool) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Include duplicates and automated mail.")
 @click.pass_context
 def aside_cmd(ctx: click.Context, limit: int, show_all: bool) -> None:
-    """Mail set aside (unreadable, spam, too large, ...): kept, with the reason."""
+    """Mail set aside (unreadable, spam, too large, ...): kept, with the reason. Counted the
+    way `poll` counts it."""
     ops = ops_context(ctx)
-    rows = guard(lambda: aside.list_set_aside(ops, limit, show_all))
-    for row in rows:
+    found = guard(lambda: aside.list_set_aside(ops, limit, show_all))
+    click.echo(f"set aside: {found.for_review} for review, {found.automated_or_duplicate} "
+               "automated or duplicate" + ("" if show_all else " (--all shows them)"))
+    for row in found.rows:
         click.echo(f"{row.id:>6}  {row.received}  {row.mailbox} uid {row.uid}  {row.size} B  "
                    f"{row.reason}")
-    if not rows:
-        click.echo("nothing set aside")
 
 
 @click.command("register-aside")
 @click.argument("inbound_id", type=int)
-@actor_option
+@click.option("--acknowledge/--no-acknowledge", default=None,
+              help="Send the client an acknowledgement. Default: yes for human mail, no for "
+                   "automated mail (which is never acknowledged: the loop guard).")
+@with_actor
 @click.pass_context
-def register_aside_cmd(ctx: click.Context, inbound_id: int, actor: str) -> None:
+def register_aside_cmd(ctx: click.Context, inbound_id: int, acknowledge: bool | None,
+                       actor: str) -> None:
     """Register a set-aside mail as an appeal after all (regulation 1.3)."""
     ops = ops_context(ctx)
-    done = guard(lambda: aside.register_aside(ops, inbound_id, actor))
-    ack = "; acknowledgement queued" if done.ack_queued else ""
-    click.echo(f"inbound {inbound_id} registered as {done.number}{ack}")
+    done = guard(lambda: aside.register_aside(ops, inbound_id, actor, acknowledge))
+    ack = "acknowledgement queued" if done.ack_queued else "no acknowledgement"
+    click.echo(f"inbound {inbound_id} registered as {done.number}; {ack}")
+
+
+@click.command("note")
+@click.argument("number")
+@click.argument("text")
+@with_actor
+@click.pass_context
+def note_cmd(ctx: click.Context, number: str, text: str, actor: str) -> None:
+    """Add a staff note to the correspondence of appeal NUMBER (never mailed)."""
+    ops = ops_context(ctx)
+    entry = guard(lambda: correspondence.add_note(ops, number, text, actor))
+    click.echo(f"{number}: note {entry} added")
+
+
+@click.command("seen")
+@click.argument("number")
+@with_actor
+@click.pass_context
+def seen_cmd(ctx: click.Context, number: str, actor: str) -> None:
+    """Mark the client's news on appeal NUMBER as read."""
+    ops = ops_context(ctx)
+    had = guard(lambda: correspondence.mark_seen(ops, number, actor))
+    click.echo(f"{number}: news marked read" if had else f"{number}: no news")

@@ -8,6 +8,7 @@
     number_counter    per year: the last registration sequence number handed out
     audit_event       who changed what on an appeal, when and why (never updated or deleted)
     measure           remediation measures per appeal (4.1, 4.2): what, who, by when, done on
+    correspondence    every message of an appeal: mail in, mail out, staff notes (issue 11)
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ OUTCOMES = ("upheld", "partly_upheld", "rejected", "answered")
 OUTCOME_REGISTERED = "registered"
 OUTCOME_THREADED = "threaded"
 OUTCOME_SET_ASIDE = "set_aside"
+# directions of a correspondence entry
+INCOMING, OUTGOING, NOTE = "in", "out", "note"
 # outbox states
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -79,6 +82,11 @@ class Appeal(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, index=True)
     paused_since: datetime | None = None  # waiting for the client, when the clock pauses
     purged_at: datetime | None = None
+    # the correspondence (issue 11): a client's message the assignee has not yet acted on
+    news_since: datetime | None = Field(default=None, index=True)
+    # another appeal this one came out of (a stranger's mail citing it, a reply after closing)
+    linked_to_id: int | None = Field(default=None, foreign_key="appeal.id")
+    link_reason: str | None = None
 
 
 class AuditEvent(SQLModel, table=True):
@@ -181,3 +189,27 @@ class NumberCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_seq: int = 0
+
+
+class CorrespondenceEntry(SQLModel, table=True):
+    """One message of an appeal, in order: the first mail and every reply (``in``), every
+    mail we queued (``out``), staff notes (``note``). ``text`` is what people read (decoded,
+    quoted history trimmed); ``full_text`` keeps everything; ``inbound_id``/``outbox_id`` and
+    ``raw_sha256`` lead to the raw mail and its attachments."""
+
+    __tablename__ = "correspondence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", index=True)
+    at: datetime = Field(index=True)
+    direction: str  # in, out, note
+    sender: str = ""
+    recipient: str = ""
+    subject: str = ""
+    text: str = ""
+    full_text: str = ""
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    raw_sha256: str | None = None
+    flag: str | None = None  # e.g. thanks_after_close
+    created_at: datetime

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from classify.types import Classification
 from journal.models import (
+    OPEN_STATUSES,
+    OUTCOME_SET_ASIDE,
     Appeal,
     Attachment,
     InboundMessage,
@@ -65,20 +67,22 @@ def find_earlier(session: Session, sha256: str, message_id: str | None
     return same_bytes, same_id
 
 
-def find_thread(session: Session, references: list[str], subject: str) -> Appeal | None:
-    """The appeal a client's reply belongs to: our Message-ID in its references, or the
-    ``[№ number]`` tag in its subject."""
+def find_thread(session: Session, references: list[str], subject: str
+                ) -> tuple[Appeal | None, str]:
+    """The appeal a client's reply names, and how: ``references`` (our Message-ID in its
+    references) or ``subject`` (the ``[№ number]`` tag alone; journal.threading decides
+    whether the sender may join on that)."""
     if references:
         appeal_id = session.exec(
             select(Outbox.appeal_id).where(col(Outbox.message_id).in_(references)).limit(1)
         ).first()
         if appeal_id:
-            return session.get(Appeal, appeal_id)
+            return session.get(Appeal, appeal_id), "references"
     for number in _NUMBER_TAG.findall(subject or ""):
         appeal = appeal_by_number(session, number)
         if appeal:
-            return appeal
-    return None
+            return appeal, "subject"
+    return None, ""
 
 
 def appeal_by_number(session: Session, number: str) -> Appeal | None:
@@ -176,11 +180,72 @@ def set_marked(session: Session, mailbox: str, uidvalidity: int, uids: list[int]
         )
 
 
-def list_appeals(session: Session, limit: int | None = None) -> list[Appeal]:
-    query = select(Appeal).order_by(col(Appeal.year), col(Appeal.seq))
-    if limit:
-        query = query.limit(limit)
+@dataclass(frozen=True)
+class AppealFilter:
+    """Which appeals ``list`` shows; every field narrows the list."""
+
+    status: str | None = None
+    assignee: str | None = None
+    overdue_at: datetime | None = None  # open and due before this moment
+    news: bool = False
+    search: str | None = None  # in number, subject, text, applicant name or e-mail, attachment text
+    limit: int | None = None
+
+
+def list_appeals(session: Session, limit: int | None = None,
+                 where: AppealFilter = AppealFilter()) -> list[Appeal]:
+    """Newest first (by registration number within the year)."""
+    query = select(Appeal).order_by(col(Appeal.year).desc(), col(Appeal.seq).desc())
+    if where.status:
+        query = query.where(Appeal.status == where.status)
+    if where.assignee:
+        query = query.where(Appeal.assignee == where.assignee)
+    if where.overdue_at is not None:
+        query = query.where(col(Appeal.status).in_(OPEN_STATUSES),
+                            col(Appeal.due_at) < where.overdue_at)
+    if where.news:
+        query = query.where(col(Appeal.news_since).is_not(None))
+    if where.search:
+        variants = _cases(where.search)
+        in_files = select(Attachment.appeal_id).where(  # the text read out of them (issue 15)
+            or_(*(col(Attachment.text).like(f"%{v}%") for v in variants)))
+        query = query.where(or_(col(Appeal.id).in_(in_files),
+                                *(col(c).like(f"%{variant}%") for variant in variants
+                                  for c in (Appeal.number, Appeal.subject, Appeal.text,
+                                            Appeal.applicant_name, Appeal.applicant_email))))
+    if limit or where.limit:
+        query = query.limit(limit or where.limit)
     return list(session.exec(query))
+
+
+def _cases(text: str) -> set[str]:
+    """The ways ``text`` is likely written: SQLite's LIKE and lower() ignore case for ASCII
+    only, and PostgreSQL's LIKE never does, so Cyrillic is matched in its usual spellings."""
+    text = text.replace("%", "").replace("_", "").strip()
+    return {text, text.lower(), text.upper(), text.capitalize(), text.title()}
+
+
+def is_for_review(reason: str | None, appeal_id: int | None) -> bool:
+    """A set-aside mail staff should look at: not automated mail, not a copy of known mail.
+    ``poll`` and ``aside`` count with this same rule."""
+    text = reason or ""
+    return appeal_id is None and not text.startswith(("automated", "duplicate"))
+
+
+def set_aside_mail(session: Session, show_all: bool, limit: int
+                   ) -> tuple[list[InboundMessage], int, int]:
+    """Set-aside mail newest first (only that for review unless ``show_all``), and how many
+    there are for review and how many automated or duplicate (``is_for_review``)."""
+    aside = col(InboundMessage.outcome) == OUTCOME_SET_ASIDE
+    reason = func.coalesce(col(InboundMessage.reason), "")
+    review = (col(InboundMessage.appeal_id).is_(None) & ~reason.startswith("automated")
+              & ~reason.startswith("duplicate"))
+    total = session.exec(select(func.count()).select_from(InboundMessage).where(aside)).one()
+    for_review = session.exec(select(func.count()).select_from(InboundMessage)
+                              .where(aside, review)).one()
+    query = select(InboundMessage).where(aside, *(() if show_all else (review,)))
+    rows = list(session.exec(query.order_by(col(InboundMessage.id).desc()).limit(limit)))
+    return rows, for_review, total - for_review
 
 
 def appeal_attachments(session: Session, appeal_id: int) -> list[Attachment]:

@@ -68,7 +68,17 @@ def due_list(session: Session, now: datetime, days_ahead: int, tz: str,
         elif not item.paused:
             soon.append(item)
     measures = overdue_measures(session, today, assignee)
-    return DueList(today, days_ahead, tuple(soon), tuple(overdue), tuple(measures))
+    return DueList(today, days_ahead, tuple(soon), tuple(overdue), tuple(measures),
+                   tuple(_news(session, today, tz, assignee)))
+
+
+def _news(session: Session, today: date, tz: str, assignee: str | None) -> list[DueAppeal]:
+    """Appeals with a client's message the assignee has not yet read (issue 11)."""
+    query = select(Appeal).where(col(Appeal.news_since).is_not(None),
+                                 col(Appeal.purged_at).is_(None))
+    if assignee:
+        query = query.where(Appeal.assignee == assignee)
+    return [_due_appeal(a, today, tz) for a in session.exec(query.order_by(col(Appeal.news_since)))]
 
 
 def overdue_measures(session: Session, today: date,

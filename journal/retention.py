@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from ingest import storage
 from journal.models import Appeal, Attachment, InboundMessage, Outbox
@@ -79,3 +79,24 @@ def _remove(root: Path, stored: str) -> bool:
         return True
     except FileNotFoundError:
         return False
+
+
+@dataclass(frozen=True)
+class PurgePreview:
+    """What ``purge_closed_before`` would touch (``purge --dry-run``)."""
+
+    appeals: int
+    mails: int
+    attachments: int
+
+
+def preview_closed_before(session: Session, before: datetime) -> PurgePreview:
+    due = select(Appeal.id).where(col(Appeal.closed_at) < before, col(Appeal.purged_at).is_(None))
+    ids = list(session.exec(due))
+    if not ids:
+        return PurgePreview(0, 0, 0)
+    mails = session.exec(select(func.count()).select_from(InboundMessage)
+                         .where(col(InboundMessage.appeal_id).in_(ids))).one()
+    files = session.exec(select(func.count()).select_from(Attachment)
+                         .where(col(Attachment.appeal_id).in_(ids))).one()
+    return PurgePreview(len(ids), mails, files)

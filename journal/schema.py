@@ -8,12 +8,13 @@ first revision, which is exactly that schema.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from base.errors import JournalError
@@ -50,15 +51,32 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the journal to ``revision`` (creating it when empty)."""
     try:
-        with engine.begin() as conn:
-            cfg = _alembic(engine)
-            cfg.attributes["connection"] = conn
-            if MigrationContext.configure(conn).get_current_revision() is None and \
-                    inspect(conn).has_table("appeal"):
-                command.stamp(cfg, BASELINE)
-            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            # SQLite: a batch migration copies a table and drops the old one, which the rows
+            # pointing at it would refuse; the keys are off for the migration (switched on the
+            # driver's connection, outside any transaction, where SQLite honours it) and every
+            # reference is checked after it
+            raw: Any = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = OFF")
+            with conn.begin():
+                _upgrade_in(conn, engine, revision)
+            if raw is not None:
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                raw.execute("PRAGMA foreign_keys = ON")
+                if broken:
+                    raise JournalError(f"journal migration left {len(broken)} broken references")
     except SQLAlchemyError as exc:
         raise JournalError(f"journal migration failed: {_first_line(exc)}") from exc
+
+
+def _upgrade_in(conn: Connection, engine: Engine, revision: str) -> None:
+    cfg = _alembic(engine)
+    cfg.attributes["connection"] = conn
+    if MigrationContext.configure(conn).get_current_revision() is None and \
+            inspect(conn).has_table("appeal"):
+        command.stamp(cfg, BASELINE)
+    command.upgrade(cfg, revision)
 
 
 def ensure_current(engine: Engine) -> None:

@@ -38,22 +38,24 @@ class DueList:
     due_soon: tuple[DueAppeal, ...] = ()
     overdue: tuple[DueAppeal, ...] = ()
     overdue_measures: tuple[DueMeasure, ...] = ()
+    news: tuple[DueAppeal, ...] = ()  # a client wrote and the assignee has not yet read it
 
     @property
     def empty(self) -> bool:
-        return not (self.due_soon or self.overdue or self.overdue_measures)
+        return not (self.due_soon or self.overdue or self.overdue_measures or self.news)
 
     def for_person(self, name: str) -> DueList:
         """What ``name`` has to act on: their appeals, and measures they or their appeals own."""
         return replace(
             self, due_soon=tuple(a for a in self.due_soon if a.assignee == name),
             overdue=tuple(a for a in self.overdue if a.assignee == name),
+            news=tuple(a for a in self.news if a.assignee == name),
             overdue_measures=tuple(m for m in self.overdue_measures
                                    if name in (m.who, m.appeal_assignee)),
         )
 
     def people(self) -> list[str]:
-        names = {a.assignee for a in (*self.due_soon, *self.overdue) if a.assignee}
+        names = {a.assignee for a in (*self.due_soon, *self.overdue, *self.news) if a.assignee}
         names |= {m.appeal_assignee for m in self.overdue_measures if m.appeal_assignee}
         names |= {m.who for m in self.overdue_measures}
         return sorted(names)

@@ -7,12 +7,13 @@
     add_measure(ctx, number, what, who, due_on, actor) -> int          the measure's id (4.1)
     complete_measure(ctx, measure_id, done_on, actor) -> MeasureRow    4.2
     list_measures(ctx, number=None) -> list[MeasureRow]                one appeal's, or all open
-    list_appeals(ctx, limit=None, query=None) -> list[dict]            the journal, newest first
-                                                                       (query: subject, text, attachments)
+    list_appeals(ctx, limit=None, where=ListFilter()) -> list[dict]     the journal, newest first
     show_appeal(ctx, number) -> dict                                   one appeal, everything
 
-Errors: NotFoundError (no such appeal or measure), TransitionError (the workflow refuses),
-both DaemonError. The rules themselves are journal.workflow's; this module looks the appeal up
+``number`` may be given without the year (``10`` is 10/<this year>). Errors: NotFoundError (no
+such appeal or measure), TransitionError (the workflow refuses), ValidationError (input the
+workflow cannot accept: an assignee not in config, a status that needs its own command, an
+impossible date; operations.validation), all DaemonError. The rules themselves are journal.workflow's; this module looks the appeal up
 by number, reads the config sections it needs from ``ctx`` and commits.
 """
 
@@ -27,9 +28,10 @@ from sqlmodel import Session
 
 from base.errors import NotFoundError
 from journal import register, workflow
-from journal.models import Appeal, Measure
+from base.timeutil import to_local
+from journal.models import STATUSES, Appeal, Measure
+from operations import validation
 from operations.context import OpsContext
-from operations.search import search_appeals
 from operations.views import appeal_details, appeal_summary
 
 T = TypeVar("T")
@@ -63,12 +65,19 @@ def find_appeal(session: Session, number: str) -> Appeal:
 def with_appeal(ctx: OpsContext, number: str, action: Callable[[Session, Appeal], T]) -> T:
     """Run ``action`` on appeal ``number`` in one transaction."""
     with ctx.transaction() as session:
-        return action(session, find_appeal(session, number))
+        return action(session, find_appeal(session, full_number(ctx, number)))
+
+
+def full_number(ctx: OpsContext, typed: str) -> str:
+    """``10`` is 10/<this year> (in the configured number format)."""
+    today = to_local(ctx.now(), ctx.timezone).date()
+    return validation.appeal_number(ctx.journal.number_format, typed, today)
 
 
 def set_status(ctx: OpsContext, number: str, status: str, actor: str,
                note: str | None = None) -> str:
     pause, now = ctx.journal.pause_clock_while_waiting, ctx.now()
+    validation.plain_status(status)
 
     def act(session: Session, appeal: Appeal) -> str:
         workflow.change_status(session, appeal, status, actor, now, note, pause)
@@ -80,8 +89,9 @@ def set_status(ctx: OpsContext, number: str, status: str, actor: str,
 def assign(ctx: OpsContext, number: str, target: str, actor: str,
            note: str | None = None) -> Assignment:
     """``target`` is a department key (its assignee for the appeal's region follows) or a
-    person's name."""
-    dept, now = ctx.department(target), ctx.now()
+    person's name, both from config (case-insensitive); anything else is refused."""
+    dept, person = validation.assign_target(ctx.departments, ctx.people, target)
+    now = ctx.now()
 
     def act(session: Session, appeal: Appeal) -> Assignment:
         if dept is not None:
@@ -89,7 +99,7 @@ def assign(ctx: OpsContext, number: str, target: str, actor: str,
             workflow.assign(session, appeal, actor, now, department=dept.key,
                             assignee=assignee, note=note)
         else:
-            workflow.assign(session, appeal, actor, now, assignee=target, note=note)
+            workflow.assign(session, appeal, actor, now, assignee=person, note=note)
         return Assignment(appeal.number, appeal.department, appeal.assignee)
 
     return with_appeal(ctx, number, act)
@@ -103,18 +113,28 @@ def escalate(ctx: OpsContext, number: str, actor: str, note: str) -> None:
 def close(ctx: OpsContext, number: str, actor: str, outcome: str | None = None,
           text: str | None = None) -> None:
     now = ctx.now()
-    with_appeal(ctx, number, lambda s, a: workflow.close(s, a, actor, now, outcome, text))
+
+    def act(session: Session, appeal: Appeal) -> None:
+        validation.not_closed(appeal, ctx.timezone)
+        workflow.close(session, appeal, actor, now, outcome, text)
+
+    with_appeal(ctx, number, act)
 
 
 def add_measure(ctx: OpsContext, number: str, what: str, who: str, due_on: date,
                 actor: str) -> int:
     now = ctx.now()
-    return with_appeal(
-        ctx, number, lambda s, a: workflow.add_measure(s, a, what, who, due_on, actor, now).id or 0)
+
+    def act(session: Session, appeal: Appeal) -> int:
+        validation.not_before(due_on, appeal.received_at, "due date", "the appeal was received")
+        return workflow.add_measure(session, appeal, what, who, due_on, actor, now).id or 0
+
+    return with_appeal(ctx, number, act)
 
 
 def complete_measure(ctx: OpsContext, measure_id: int, done_on: date, actor: str) -> MeasureRow:
     with ctx.transaction() as session:
+        validation.done_date(session, measure_id, done_on, ctx.now(), ctx.timezone)
         measure = workflow.complete_measure(session, measure_id, done_on, actor, ctx.now())
         appeal = session.get(Appeal, measure.appeal_id)
         return _measure_row(appeal.number if appeal else "", measure)
@@ -124,7 +144,7 @@ def list_measures(ctx: OpsContext, number: str | None = None) -> list[MeasureRow
     """The measures of appeal ``number``, or every open measure."""
     with ctx.reading() as session:
         if number:
-            appeal = find_appeal(session, number)
+            appeal = find_appeal(session, full_number(ctx, number))
             assert appeal.id is not None
             return [_measure_row(appeal.number, m) for m in workflow.measures_of(session, appeal.id)]
         return [_measure_row(n, m) for n, m in workflow.open_measures(session)]
@@ -134,17 +154,40 @@ def _measure_row(number: str, m: Measure) -> MeasureRow:
     return MeasureRow(m.id or 0, number, m.what, m.who, m.due_on, m.done_on)
 
 
+@dataclass(frozen=True)
+class ListFilter:
+    status: str | None = None
+    assignee: str | None = None  # a person from config (case-insensitive)
+    overdue: bool = False
+    news: bool = False
+    search: str | None = None
+    limit: int | None = None
+
+
 def list_appeals(ctx: OpsContext, limit: int | None = None,
-                 query: str | None = None) -> list[dict[str, Any]]:
-    """Number, received, due, status, applicant, subject, ... of each appeal (local times);
-    with ``query`` only those whose subject, text or attachment text contains it (issue 15)."""
+                 where: ListFilter = ListFilter()) -> list[dict[str, Any]]:
+    """Number, received, due, status, news, applicant, subject, ... of each appeal (local
+    times), newest first."""
+    if where.status and where.status not in STATUSES:
+        raise validation.ValidationError(f"unknown status {where.status!r}; one of: "
+                                         f"{', '.join(STATUSES)}")
+    person = None
+    if where.assignee:
+        _, person = validation.assign_target(ctx.departments, ctx.people, where.assignee)
+        if person is None:
+            raise validation.ValidationError(f"--assignee takes a person, not a department: "
+                                             f"{where.assignee!r}")
+    query = register.AppealFilter(status=where.status, assignee=person,
+                                  overdue_at=ctx.now() if where.overdue else None,
+                                  news=where.news, search=where.search or None,
+                                  limit=limit or where.limit)
     with ctx.reading() as session:
-        found = register.list_appeals(session, limit) if query is None else \
-            search_appeals(session, query, limit)
-        return [appeal_summary(a, ctx.timezone) for a in found]
+        return [appeal_summary(a, ctx.timezone) for a in register.list_appeals(session,
+                                                                               where=query)]
 
 
 def show_appeal(ctx: OpsContext, number: str) -> dict[str, Any]:
     """One appeal with its correspondence, attachments, measures, history and outbox."""
     with ctx.reading() as session:
-        return appeal_details(session, find_appeal(session, number), ctx.timezone)
+        return appeal_details(session, find_appeal(session, full_number(ctx, number)),
+                              ctx.timezone)

@@ -28,7 +28,9 @@ from base.config import (
     DepartmentSettings,
     JournalSettings,
     OrganisationSettings,
+    PersonSettings,
     RetentionSettings,
+    StaffSettings,
 )
 from base.timeutil import utcnow
 from pipeline.digest import DigestSources
@@ -51,18 +53,22 @@ class OpsContext:
     digest: DigestSources
     pipeline: Deps
     now: Callable[[], datetime] = utcnow
+    staff: StaffSettings = StaffSettings()  # OS login -> staff name (issue 11)
+    people: tuple[PersonSettings, ...] = ()
 
     @classmethod
-    def from_deps(cls, deps: Deps, retention: RetentionSettings) -> OpsContext:
+    def from_deps(cls, deps: Deps, retention: RetentionSettings,
+                  staff: StaffSettings | None = None) -> OpsContext:
         return cls(engine=deps.engine, env=deps.env, organisation=deps.organisation,
                    journal=deps.journal, departments=deps.departments, retention=retention,
                    storage_path=deps.storage.path, sender=deps.smtp.sender,
-                   digest=DigestSources.from_deps(deps), pipeline=deps, now=deps.now)
+                   digest=DigestSources.from_deps(deps), pipeline=deps, now=deps.now,
+                   staff=staff or StaffSettings(), people=deps.people)
 
     @classmethod
     def from_config(cls, config: Config) -> OpsContext:
         """Open the journal (refusing an old schema) and the templates; no worker processes."""
-        return cls.from_deps(build_deps(config, workers=0), config.retention)
+        return cls.from_deps(build_deps(config, workers=0), config.retention, config.staff)
 
     @property
     def timezone(self) -> str:

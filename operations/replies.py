@@ -24,10 +24,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from journal import register
+from journal import correspondence, register
 from journal.models import ANSWERED, CLOSED, OUTCOME_REGISTERED, OUTCOME_THREADED, SENT, Appeal
 from journal.workflow import TRANSITIONS, TransitionError, audit, change_status, measures_of
-from operations.appeals import find_appeal
+from operations.appeals import find_appeal, full_number
 from operations.context import OpsContext
 from replies import outbox
 from replies.compose import (
@@ -71,8 +71,8 @@ def preview_reply(ctx: OpsContext, number: str, template: str, values: Mapping[s
                   edit: Edit | None = None) -> ReplyPreview:
     """Check and render; nothing is queued or changed."""
     with ctx.reading() as session:
-        meta, out = _render(session, ctx, find_appeal(session, number), template, values,
-                            attachments, ctx.now(), edit)
+        meta, out = _render(session, ctx, find_appeal(session, full_number(ctx, number)),
+                            template, values, attachments, ctx.now(), edit)
     return ReplyPreview(meta, out, ctx.sender)
 
 
@@ -82,19 +82,21 @@ def queue_reply(ctx: OpsContext, number: str, template: str, values: Mapping[str
     """Render ``template`` for the appeal and queue it; move the status the template names."""
     now = ctx.now()
     with ctx.transaction() as session:
-        appeal = find_appeal(session, number)
+        appeal = find_appeal(session, full_number(ctx, number))
         meta, out = _render(session, ctx, appeal, template, values, attachments, now, edit)
         message_id = new_message_id(ctx.sender)
         raw = build_mime(out, ctx.sender, message_id, now)
         row = outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose,
                              message_id=message_id, recipient=out.to_address,
                              subject=out.subject, raw=raw, now=now)
-        session.flush()
+        correspondence.add_outgoing(session, row, ctx.sender, out.text)
+        before = appeal.status
+        correspondence.clear_news(appeal)  # answering is acting on what the client wrote
         if meta.status and meta.status != appeal.status:
             change_status(session, appeal, meta.status, actor, now, note=f"reply {meta.name}",
                           pause_clock=ctx.journal.pause_clock_while_waiting)
         files = ", ".join(a.filename for a in out.attachments)
-        audit(session, appeal, actor, "reply", now, None, meta.name,
+        audit(session, appeal, actor, "reply", now, before, meta.name,
               f"outbox {row.id}" + (f"; attachments: {files}" if files else ""))
         log.info("appeal=%s outbox=%s purpose=%s queued by %s", appeal.number, row.id,
                  meta.name, actor)

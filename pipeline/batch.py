@@ -39,15 +39,19 @@ class PollSummary:
     counts: dict[str, int] = field(default_factory=dict)
     acks_queued: int = 0
     acks_sent: int = 0
+    for_review: int = 0  # set aside, not automated nor duplicate (register.is_for_review)
     stopped_by: str | None = None
 
     def add(self, result: Result) -> None:
         self.counts[result.outcome.value] = self.counts.get(result.outcome.value, 0) + 1
+        if result.outcome == Outcome.SET_ASIDE and register.is_for_review(result.reason, None):
+            self.for_review += 1
         self.acks_queued += int(result.ack_queued)
 
     def merge(self, other: PollSummary) -> None:
         self.fetched += other.fetched
         self.acks_queued += other.acks_queued
+        self.for_review += other.for_review
         for key, n in other.counts.items():
             self.counts[key] = self.counts.get(key, 0) + n
         self.stopped_by = self.stopped_by or other.stopped_by
@@ -56,6 +60,9 @@ class PollSummary:
         c = self.counts
         text = (f"registered {c.get('registered', 0)} / threaded {c.get('threaded', 0)} / "
                 f"set aside {c.get('set_aside', 0)} / acks sent {self.acks_sent}")
+        if c.get("set_aside"):  # the same split `complaintdesk aside` shows
+            text += (f" / for review {self.for_review}, automated or duplicate "
+                     f"{c['set_aside'] - self.for_review}")
         if c.get("duplicate"):
             text += f" / already known {c['duplicate']}"
         return text + (f" (stopped: {self.stopped_by})" if self.stopped_by else "")

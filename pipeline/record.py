@@ -22,6 +22,7 @@ from sqlmodel import Session
 from base.errors import DaemonError, ParseError
 from base.timeutil import as_utc, due_at
 from classify import classify_message
+from classify.automated import detect_automated
 from classify.repeats import prepare_repeat_fields, similarity
 from classify.types import Classification, ClassifyRules
 from ingest import storage
@@ -29,7 +30,7 @@ from ingest.attachments import OVERSIZE, attachment_flags
 from ingest.extract import extract_attachments
 from ingest.parse import parse_message
 from ingest.types import ExtractedAttachment, ParsedMessage, RawMessage
-from journal import register, workflow
+from journal import correspondence, register, workflow
 from journal.models import (
     OUTCOME_REGISTERED,
     OUTCOME_SET_ASIDE,
@@ -39,6 +40,7 @@ from journal.models import (
     InboundMessage,
 )
 from journal.repeats import find_repeat
+from pipeline import threads
 from pipeline.analysis import Analysis
 from pipeline.deps import Deps
 from replies import outbox
@@ -120,19 +122,25 @@ def _decide(session: Session, inbound: InboundMessage, analysis: Analysis,
         inbound.reason = "duplicate: the same Message-ID was received before"
         return Result(Outcome.SET_ASIDE, reason=inbound.reason)
     refs = [r for r in (parsed.in_reply_to, *parsed.references) if r]
-    thread = register.find_thread(session, refs, parsed.subject)
+    thread, matched_by = register.find_thread(session, refs, parsed.subject)
+    link = None
     if thread is not None:
-        inbound.outcome, inbound.appeal_id = OUTCOME_THREADED, thread.id
-        return Result(Outcome.THREADED, number=thread.number)
+        link = threads.record_reply(session, inbound, parsed, thread, matched_by, deps.journal,
+                                    deps.rules, now)
+        if link is None:
+            return Result(Outcome.THREADED, number=thread.number)
     appeal = _register(session, inbound, parsed, decision, analysis.repeat_fields, deps, now)
+    if thread is not None and link is not None:  # its own appeal, linked (issue 11)
+        threads.link_new_appeal(session, appeal, thread, link, now)
     queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
     return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
 
 
 def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
-                       actor: str) -> Result:
+                       actor: str, acknowledge: bool | None = None) -> Result:
     """Staff decided a set-aside mail is an appeal after all (1.3: no appeal may be refused):
-    register it from its kept raw bytes, whatever the automatic verdict was."""
+    register it from its kept raw bytes, whatever the automatic verdict was. The loop guard
+    holds: automated mail is never acknowledged (``acknowledge`` None: only human mail is)."""
     if inbound.outcome != OUTCOME_SET_ASIDE or inbound.appeal_id is not None:
         raise RegisterError(f"inbound mail {inbound.id} is {inbound.outcome}, not set aside")
     data = storage.read_blob(deps.storage.path,
@@ -141,6 +149,11 @@ def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
         parsed = parse_message(data)
     except ParseError as exc:
         raise RegisterError(f"inbound mail {inbound.id} cannot be read: {exc}") from exc
+    automated = detect_automated(parsed, deps.rules.webform_senders).automated or \
+        (inbound.reason or "").startswith("automated")
+    if automated and acknowledge:
+        raise RegisterError(f"inbound mail {inbound.id} is automated mail: it is never "
+                            "acknowledged (the loop guard); register it without acknowledgement")
     extracted = extract_attachments(parsed.attachments, deps.analyzer.extract) \
         if deps.analyzer.extract else ()
     decision = classify_message(parsed, deps.rules, as_appeal=True, extracted=extracted)
@@ -149,7 +162,8 @@ def register_set_aside(session: Session, inbound: InboundMessage, deps: Deps,
     inbound.reason = f"registered by {actor}; was set aside: {inbound.reason}"
     workflow.audit(session, appeal, actor, "registered_from_set_aside", now, None,
                    str(inbound.id), inbound.reason[:500])
-    queued = _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
+    send = not automated if acknowledge is None else acknowledge
+    queued = send and _queue_acknowledgement(session, appeal, parsed, decision, deps, now)
     return Result(Outcome.REGISTERED, number=appeal.number, ack_queued=queued)
 
 
@@ -175,6 +189,10 @@ def _register(session: Session, inbound: InboundMessage, parsed: ParsedMessage,
     session.add(appeal)
     session.flush()
     inbound.outcome, inbound.appeal_id = OUTCOME_REGISTERED, appeal.id
+    session.add(inbound)
+    session.flush()
+    correspondence.add_incoming(session, appeal, inbound, threads.mail_text(parsed, deps.rules),
+                                received, now)
     _flag_repeat(session, appeal, deps, now)
     return appeal
 
@@ -213,8 +231,10 @@ def _queue_acknowledgement(session: Session, appeal: Appeal, parsed: ParsedMessa
     out = render_acknowledgement(ctx, deps.env)
     message_id = deps.new_message_id()
     raw = build_mime(out, deps.smtp.sender, message_id, now)
-    outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose, message_id=message_id,
-                   recipient=recipient, subject=out.subject, raw=raw, now=now)
+    row = outbox.enqueue(session, appeal_id=appeal.id, purpose=out.purpose,
+                         message_id=message_id, recipient=recipient, subject=out.subject,
+                         raw=raw, now=now)
+    correspondence.add_outgoing(session, row, deps.smtp.sender, out.text)
     return True
 
 

@@ -54,7 +54,7 @@ def plan_digests(due: DueList, people: Mapping[str, str | None],
 
 
 def _department_address(due: DueList, emails: Mapping[str, str | None]) -> str | None:
-    departments = [a.department for a in (*due.overdue, *due.due_soon)]
+    departments = [a.department for a in (*due.overdue, *due.due_soon, *due.news)]
     departments += [m.appeal_department for m in due.overdue_measures]
     return next((emails[d] for d in departments if d and emails.get(d)), None)
 
@@ -68,6 +68,7 @@ def render_digest(plan: DigestPlan, env: Environment, organisation: Mapping[str,
         "overdue": [_appeal(a) for a in due.overdue],
         "due_soon": [_appeal(a) for a in due.due_soon],
         "overdue_measures": [_measure(m) for m in due.overdue_measures],
+        "news": [_appeal(a) for a in due.news],
         "organisation": dict(organisation), "deadline_days": deadline_days,
     }
     return OutgoingMessage(purpose=PURPOSE, to_address=plan.address, to_name=plan.name,
@@ -80,6 +81,8 @@ def digest_subject(due: DueList) -> str:
     parts = [f"просрочено — {len(due.overdue)}", f"срок истекает — {len(due.due_soon)}"]
     if due.overdue_measures:
         parts.append(f"просрочено мер — {len(due.overdue_measures)}")
+    if due.news:
+        parts.append(f"новые письма заявителей — {len(due.news)}")
     return f"Сроки по обращениям на {due.today:%d.%m.%Y}: " + ", ".join(parts)
 
 

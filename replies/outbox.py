@@ -49,9 +49,12 @@ def enqueue(
     session: Session, *, appeal_id: int | None, purpose: str, message_id: str,
     recipient: str, subject: str, raw: bytes, now: datetime,
 ) -> Outbox:
+    """Queue one mail (flushed, so it has its id). The caller records mail on an appeal in
+    its correspondence (journal.correspondence.add_outgoing)."""
     row = Outbox(appeal_id=appeal_id, purpose=purpose, message_id=message_id, recipient=recipient,
                  subject=subject, raw=raw, next_attempt_at=now, created_at=now)
     session.add(row)
+    session.flush()
     return row
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from classify.types import Applicant, Classification
 from base.errors import JournalError
@@ -134,16 +134,19 @@ def test_cli_refuses_forbidden_moves_with_one_line(desk_factory) -> None:
     desk.poll()
     result = desk.cli("close", "1/2026")
     assert result.exit_code == 1 and "registered -> closed is not allowed" in result.output
-    assert desk.cli("status", "1/2026", "answered", "--note", "ответ по телефону").exit_code == 0
+    result = desk.cli("status", "1/2026", "answered", "--note", "ответ по телефону")
+    assert result.exit_code == 1 and "use `complaintdesk reply" in result.output  # 3.4
+    assert desk.cli("reply", "1/2026", "--template", "answer", "--set",
+                    "answer=Ответ по телефону.").exit_code == 0
     result = desk.cli("close", "1/2026")
     assert result.exit_code == 1 and "cannot close without an outcome" in result.output
     assert desk.cli("close", "1/2026", "--outcome", "answered", "--text", "Разъяснено").exit_code == 0
     result = desk.cli("assign", "1/2026", "egais")
     assert result.exit_code == 1 and "is closed" in result.output
-    assert desk.cli("status", "99/2026", "answered").output.strip().endswith("no appeal with number '99/2026'")
+    assert desk.cli("status", "99/2026", "under_review").output.strip().endswith("no appeal with number '99/2026'")
     shown = json.loads(desk.cli("show", "1/2026", "--json").output)
     assert shown["status"] == "closed" and shown["outcome"] == "answered"
-    assert [h["to"] for h in shown["history"]] == ["answered", "answered", "closed"]
+    assert [h["to"] for h in shown["history"]] == ["answered", "answer", "answered", "closed"]
 
 
 def test_cli_measures(desk_factory) -> None:
@@ -152,13 +155,15 @@ def test_cli_measures(desk_factory) -> None:
     desk = desk_factory()
     desk.append(russian_mail(body="Грубый сотрудник."))
     desk.poll()
+    due = (date.today() + timedelta(days=7)).strftime("%d.%m.%Y")
     out = desk.cli("measures", "add", "1/2026", "--what", "Беседа с сотрудником",
-                   "--who", "Отдел продаж", "--due", "01.12.2026")
+                   "--who", "Отдел продаж", "--due", due)
     assert out.exit_code == 0, out.output
     listed = desk.cli("measures", "list").output
-    assert "Беседа с сотрудником" in listed and "01.12.2026" in listed and "open" in listed
-    assert desk.cli("measures", "done", "1", "--on", "30.11.2026").exit_code == 0
-    assert "done 30.11.2026" in desk.cli("measures", "list", "1/2026").output
+    assert "Беседа с сотрудником" in listed and due in listed and "open" in listed
+    today = date.today().strftime("%d.%m.%Y")
+    assert desk.cli("measures", "done", "1", "--on", today).exit_code == 0
+    assert f"done {today}" in desk.cli("measures", "list", "1/2026").output
     assert desk.cli("measures", "add", "1/2026", "--what", "x", "--who", "y",
                     "--due", "32.13.2026").exit_code == 2
 
@@ -175,11 +180,12 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
                              from_name="Сидорова Мария"))
     desk.poll()
     assert "Иванов" in desk.rows(Attachment)[0].text  # read out of the PDF (issue 15)
-    desk.cli("status", "1/2026", "answered")
+    desk.cli("reply", "1/2026", "--template", "answer", "--set", "answer=Отказано.")
     assert desk.cli("close", "1/2026", "--outcome", "rejected", "--text", "Отказано").exit_code == 0
+    _closed_years_ago(desk, "1/2026", 6)  # past the 5-year retention period
     root = desk.config.storage.path
     files_before = sorted(p for p in root.rglob("*") if p.is_file())
-    result = desk.cli("purge", "--before", "01.01.2100", "--yes")
+    result = desk.cli("purge", "--yes")
     assert result.exit_code == 0 and "purged 1 appeals" in result.output
     appeals = {a.number: a for a in desk.rows(Appeal)}
     gone = appeals["1/2026"]
@@ -193,3 +199,68 @@ def test_purge_removes_personal_data_and_files_keeps_statistics(desk_factory) ->
     assert report.exit_code == 0 and "Иванов" not in report.output
     export = desk.cli("export", "--format", "csv")
     assert export.exit_code == 0 and "Иванов" not in export.output and "2/2026" in export.output
+
+
+def _closed_years_ago(desk, number: str, years: int) -> None:
+    """Test set-up: the appeal was closed ``years`` ago (time cannot be waited for)."""
+    with Session(desk.deps().engine) as s:
+        appeal = s.exec(select(Appeal).where(Appeal.number == number)).one()
+        appeal.closed_at = appeal.closed_at.replace(year=appeal.closed_at.year - years)
+        s.commit()
+
+
+def test_migration_0004_gives_old_appeals_their_correspondence(database_url: str) -> None:
+    """A journal from before issue 11: the first mail and queued mail of each appeal become
+    correspondence entries, so `show` has something to read for old appeals too."""
+    from journal.correspondence import entries_of
+
+    eng = make_engine(database_url)
+    upgrade(eng, "0003")
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO appeal (number, year, seq, received_at, due_at, status, anonymous, "
+            "anonymous_reasons, applicant_type, applicant_json, subject, text, quality_claim, "
+            "missing_documents, classification_json, raw_sha256, created_at, lemmas, "
+            "sender_email) VALUES ('8/2026', 2026, 8, :t, :t, 'registered', false, '', "
+            "'individual', '{}', 'Старое', 'Текст жалобы', false, '', '{}', 'ab', :t, '', "
+            "'old@example.ru')"), {"t": T0})
+        appeal_id = conn.execute(text("SELECT id FROM appeal")).scalar_one()
+        conn.execute(text(
+            "INSERT INTO outbox (appeal_id, purpose, message_id, recipient, subject, raw, state, "
+            "attempts, next_attempt_at, created_at) VALUES (:a, 'acknowledgement', '<m@x>', "
+            "'old@example.ru', 'Re: Старое', :raw, 'sent', 1, :t, :t)"),
+            {"a": appeal_id, "t": T0 + timedelta(minutes=1), "raw": b"x"})
+    upgrade(eng)
+    with Session(eng) as s:
+        entries = entries_of(s, appeal_id)
+        assert [(e.direction, e.sender, e.recipient, e.text) for e in entries] == [
+            ("in", "old@example.ru", "", "Текст жалобы"), ("out", "", "old@example.ru", "")]
+        old = register.appeal_by_number(s, "8/2026")
+        assert old is not None and old.news_since is None and old.linked_to_id is None
+
+
+def test_migration_of_a_journal_holding_mail(database_url: str) -> None:
+    """Upgrading a journal whose appeals have mail: on SQLite the batch copy of `appeal` (0002)
+    must not be refused by the inbound mail's foreign keys, and no reference may break."""
+    eng = make_engine(database_url)
+    upgrade(eng, "0001")
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO appeal (number, year, seq, received_at, due_at, status, anonymous, "
+            "anonymous_reasons, applicant_type, applicant_json, subject, text, quality_claim, "
+            "missing_documents, classification_json, raw_sha256, created_at) VALUES "
+            "('9/2026', 2026, 9, :t, :t, 'registered', false, '', 'individual', '{}', "
+            "'Старое', 'Текст', false, '', '{}', 'ab', :t)"), {"t": T0})
+        appeal_id = conn.execute(text("SELECT id FROM appeal")).scalar_one()
+        conn.execute(text(
+            "INSERT INTO inbound_message (mailbox, uidvalidity, uid, sha256, size, outcome, "
+            "appeal_id, marked_done, received_at) VALUES ('m', 1, 1, 'ab', 1, 'registered', :a, "
+            "true, :t)"), {"a": appeal_id, "t": T0})
+    upgrade(eng)
+    assert current_revision(eng) == head_revision()
+    with Session(eng) as s:
+        from journal.correspondence import entries_of
+
+        assert [e.inbound_id for e in entries_of(s, appeal_id)] == [1]
+        if eng.dialect.name == "sqlite":  # the keys are on again for the service
+            assert s.execute(text("PRAGMA foreign_keys")).scalar_one() == 1

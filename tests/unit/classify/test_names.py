@@ -14,6 +14,9 @@ from classify.names import PersonName, find_name, single_first_name
     ("Пётр Иванов", PersonName("Иванов", "Пётр", None)),
     ("жалоба от Иванова Петра Сергеевича", PersonName("Иванов", "Пётр", "Сергеевич")),
     ("ткаченко денис", PersonName("Ткаченко", "Денис", None)),
+    # issue 11: the full stop ending the sentence does not cost the patronymic
+    ("С уважением, Петров Иван Сергеевич.", PersonName("Петров", "Иван", "Сергеевич")),
+    ("Жалобу подаёт Сидорова Анна Петровна.", PersonName("Сидорова", "Анна", "Петровна")),
 ])
 def test_find_name(line: str, expected: PersonName) -> None:
     assert find_name(line) == expected

@@ -74,3 +74,15 @@ def test_template_renders_strictly() -> None:
     assert "№ 2/2026: Заменить ключ" in out.text
     assert "ответственный: Легкий Валерий, срок 22.11.2026, просрочено на 3 дня" in out.text
     assert "{{" not in out.text and "в течение 10 календарных дней" in out.text
+
+
+def test_news_reaches_the_assignee_in_the_digest() -> None:
+    """A client's unread reply (issue 11) is reason enough for a digest, to the assignee."""
+    due = DueList(TODAY, 3, news=(_appeal("7/2026", "Михайлов Дмитрий", 6),))
+    (mine, everything) = plan_digests(due, PEOPLE, {}, "sales@x.ru")
+    assert mine.address == "d@x.ru" and [a.number for a in mine.due.news] == ["7/2026"]
+    out = render_digest(mine, make_environment(REPO / "templates"), ORG, 10)
+    assert "НОВЫЕ ПИСЬМА ЗАЯВИТЕЛЕЙ, ЕЩЁ НЕ ПРОЧИТАННЫЕ (1):" in out.text
+    assert "№ 7/2026 — «Тема 7/2026», Иванов Иван" in out.text
+    assert out.subject.endswith("новые письма заявителей — 1")
+    assert everything.everything
