@@ -74,7 +74,6 @@ def run(ctx: click.Context) -> None:
 def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
     """One cycle: fetch everything new, register it, send the outbox, print a summary."""
     from pipeline.poll import poll_all, send_outbox
-    from pipeline.reread import read_pending
 
     app, config = app_config(ctx)
     app.check_passwords("mailbox", *(() if no_send else ("smtp",)))
@@ -87,7 +86,6 @@ def poll(ctx: click.Context, once: bool, no_send: bool) -> None:
             summary.acks_sent = report.sent
             if report.error:
                 click.echo(f"outbox: {report.error}; mail stays queued", err=True)
-        read_pending(deps, limit=50)  # issue 15: OCR after registration and acknowledgement
     finally:
         deps.analyzer.close()
     click.echo(summary.line())
@@ -188,7 +186,8 @@ def send(ctx: click.Context) -> None:
 @click.option("--assignee", default=None, help="Only appeals of this person (from the config).")
 @click.option("--overdue", is_flag=True, help="Only open appeals past their due date.")
 @click.option("--news", is_flag=True, help="Only appeals with a client message not yet read.")
-@click.option("--search", default=None, help="Text in the number, subject, text, applicant or attachments.")
+@click.option("--search", default=None,
+              help="Text in the number, subject, text, applicant or attachments' text.")
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool, limit: int | None, status: str | None,
              assignee: str | None, overdue: bool, news: bool, search: str | None) -> None:

@@ -188,7 +188,7 @@ class AppealFilter:
     assignee: str | None = None
     overdue_at: datetime | None = None  # open and due before this moment
     news: bool = False
-    search: str | None = None  # in number, subject, text, applicant name or e-mail
+    search: str | None = None  # in number, subject, text, applicant name or e-mail, attachment text
     limit: int | None = None
 
 
@@ -206,13 +206,13 @@ def list_appeals(session: Session, limit: int | None = None,
     if where.news:
         query = query.where(col(Appeal.news_since).is_not(None))
     if where.search:
-        variants = [f"%{variant}%" for variant in _cases(where.search)]
-        in_files = select(Attachment.appeal_id).where(  # text read out of files (issue 15)
-            or_(*(col(Attachment.text).like(v) for v in variants)))
-        query = query.where(or_(col(Appeal.id).in_(in_files), *(
-            col(c).like(v) for v in variants for c in (Appeal.number, Appeal.subject, Appeal.text,
-                                                      Appeal.applicant_name,
-                                                      Appeal.applicant_email))))
+        variants = _cases(where.search)
+        in_files = select(Attachment.appeal_id).where(  # the text read out of them (issue 15)
+            or_(*(col(Attachment.text).like(f"%{v}%") for v in variants)))
+        query = query.where(or_(col(Appeal.id).in_(in_files),
+                                *(col(c).like(f"%{variant}%") for variant in variants
+                                  for c in (Appeal.number, Appeal.subject, Appeal.text,
+                                            Appeal.applicant_name, Appeal.applicant_email))))
     if limit or where.limit:
         query = query.limit(limit or where.limit)
     return list(session.exec(query))

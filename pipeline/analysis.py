@@ -55,7 +55,7 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0,
         return Analysis(None, None, f"unreadable: {exc}")
     except RecursionError:
         return Analysis(None, None, "unreadable: MIME nested too deeply")
-    extracted = _read_attachments(parsed, extract)
+    extracted = read_attachments(parsed, extract)
     decision = classify_message(parsed, rules, extracted=extracted)
     if decision.automated:
         return Analysis(parsed, decision, "automated: " + "; ".join(decision.reasons[:3]), None, extracted)
@@ -66,7 +66,7 @@ def analyze(data: bytes, rules: ClassifyRules, max_bytes: int = 0,
     return Analysis(parsed, decision, None, fields, extracted)
 
 
-def _read_attachments(parsed: ParsedMessage, extract: ExtractLimits | None
+def read_attachments(parsed: ParsedMessage, extract: ExtractLimits | None
                       ) -> tuple[ExtractedAttachment, ...]:
     """Issue 15: read the attachments here, in the worker, inside mail_seconds. OCR waits for
     after registration, except for a mail that says nothing itself («см. вложение»): its

@@ -24,11 +24,11 @@ from base.errors import JournalError, StorageError
 from classify import classify_message
 from classify.types import ClassifyRules
 from ingest.parse import parse_message
-from ingest.types import RawMessage
+from ingest.types import ExtractLimits, RawMessage
 from journal.db import describe_db_error
 from journal.models import SOURCE_FORM, Appeal, InboundMessage
 from classify.repeats import prepare_repeat_fields
-from pipeline.analysis import Analysis
+from pipeline.analysis import Analysis, read_attachments
 from pipeline.deps import Deps
 from pipeline.record import Result, log_result, record_in
 from pipeline.formmail import (FORM_MAILBOX, FormSubmission, build_form_message,
@@ -72,7 +72,7 @@ def _submit(sub: FormSubmission, deps: Deps, set_aside: str | None) -> FormRecei
     uidvalidity, uid = form_uid(key)
     raw = RawMessage(FORM_MAILBOX, uidvalidity, uid,
                      build_form_message(sub, deps.smtp.sender, deps.now()))
-    analysis = analyze_form(raw.data, deps.rules, set_aside)
+    analysis = analyze_form(raw.data, deps.rules, set_aside, deps.analyzer.extract)
     with _LOCK:
         earlier = find_receipt(deps, message_id)
         if earlier is not None:
@@ -89,14 +89,17 @@ def _submit(sub: FormSubmission, deps: Deps, set_aside: str | None) -> FormRecei
         None, None, set_aside=result.reason)
 
 
-def analyze_form(data: bytes, rules: ClassifyRules, set_aside: str | None = None) -> Analysis:
+def analyze_form(data: bytes, rules: ClassifyRules, set_aside: str | None = None,
+                 extract: ExtractLimits | None = None) -> Analysis:
     """parse → classify of the generated message, as ``pipeline.analysis.analyze`` does for a
     mail, with the form's fields (its X-Form-* headers) as the applicant. Never set aside as
     automated or spam: the form has its own robot checks, which arrive as ``set_aside``."""
     parsed = parse_message(data)  # our own message: a ParseError here is our bug, not the visitor's
-    decision = classify_message(parsed, rules, as_appeal=True, given=given_from_message(parsed))
+    extracted = read_attachments(parsed, extract)  # the files are read as a mail's are (15)
+    decision = classify_message(parsed, rules, as_appeal=True, given=given_from_message(parsed),
+                                extracted=extracted)
     fields = prepare_repeat_fields(f"{parsed.subject}\n{parsed.text}", decision.applicant)
-    return Analysis(parsed, decision, set_aside, fields)
+    return Analysis(parsed, decision, set_aside, fields, extracted)
 
 
 # --- the calls into the mail path (pipeline.record); re-point here when the driver moves ----
