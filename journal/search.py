@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from sqlmodel import Session, col, select
 
 from base.morph import morph_analyzer
-from journal.models import Appeal, AppealSearch
+from journal.models import Appeal, AppealSearch, Attachment
 
 _WORD = re.compile(r"[0-9a-zа-яё]+", re.I)
 
@@ -48,19 +49,41 @@ def lemmas_of(*texts: str | None) -> list[str]:
     return list(seen)
 
 
-def appeal_lemmas(appeal: Appeal) -> str:
+def appeal_lemmas(appeal: Appeal, file_texts: Sequence[str] = ()) -> str:
+    """The appeal's words, and those read out of its attachments (issue 15)."""
     return " ".join(lemmas_of(appeal.subject, appeal.text, appeal.applicant_name,
-                              appeal.applicant_email, appeal.number))
+                              appeal.applicant_email, appeal.number, *file_texts))
+
+
+def _file_texts(session: Session, appeal_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The text read out of each appeal's attachments (its first mail and the replies)."""
+    found: dict[int, list[str]] = {}
+    if not appeal_ids:
+        return found
+    rows = session.exec(select(Attachment.appeal_id, Attachment.text).where(
+        col(Attachment.appeal_id).in_(appeal_ids), Attachment.text != ""))
+    for appeal_id, text_ in rows:
+        if appeal_id is not None:
+            found.setdefault(appeal_id, []).append(text_)
+    return found
 
 
 def index_appeal(session: Session, appeal: Appeal) -> None:
     """(Re)index one appeal."""
     assert appeal.id is not None
+    lemmas = appeal_lemmas(appeal, _file_texts(session, [appeal.id]).get(appeal.id, ()))
     row = session.get(AppealSearch, appeal.id)
     if row is None:
-        session.add(AppealSearch(appeal_id=appeal.id, lemmas=appeal_lemmas(appeal)))
+        session.add(AppealSearch(appeal_id=appeal.id, lemmas=lemmas))
     else:
-        row.lemmas = appeal_lemmas(appeal)
+        row.lemmas = lemmas
+
+
+def reindex_if_indexed(session: Session, appeal: Appeal) -> None:
+    """Refresh an appeal already in the index (its files were read later, by OCR); one not yet
+    indexed is left to ``catch_up``, which indexes by ascending id."""
+    if appeal.id is not None and session.get(AppealSearch, appeal.id) is not None:
+        index_appeal(session, appeal)
 
 
 def forget(session: Session, appeal_id: int) -> None:
@@ -74,7 +97,9 @@ def catch_up(session: Session, limit: int = 2000) -> int:
     last = session.exec(select(func.coalesce(func.max(AppealSearch.appeal_id), 0))).one()
     appeals = list(session.exec(select(Appeal).where(col(Appeal.id) > last)
                                 .order_by(col(Appeal.id)).limit(limit)))
-    rows = [{"appeal_id": a.id, "lemmas": "" if a.purged_at else appeal_lemmas(a)}
+    texts = _file_texts(session, [a.id for a in appeals if a.id is not None])
+    rows = [{"appeal_id": a.id,
+             "lemmas": "" if a.purged_at else appeal_lemmas(a, texts.get(a.id or 0, ()))}
             for a in appeals]
     if rows:  # all new (above the newest indexed id): one bulk INSERT
         session.execute(insert(AppealSearch), rows)

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from base.errors import StorageError
 from classify.types import Classification
 from ingest import storage
-from journal import workflow
+from journal import search, workflow
 from journal.models import OUTCOME_REGISTERED, Appeal, Attachment, InboundMessage
 from pipeline.analysis import Analysis
 from pipeline.deps import Deps
@@ -68,6 +68,8 @@ def _read_one(deps: Deps, inbound_id: int) -> None:
         if appeal is not None and inbound.outcome == OUTCOME_REGISTERED and _usable(analysis):
             assert analysis.decision is not None
             _update_appeal(session, appeal, analysis.decision, deps)
+        if appeal is not None:
+            search.reindex_if_indexed(session, appeal)  # the desk finds the words of the scan
         session.commit()
         log.info("appeal=%s attachments read after registration (inbound %s)",
                  appeal.number if appeal else "-", inbound_id)
